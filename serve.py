@@ -372,6 +372,9 @@ class UpstreamPool:
             connection, reused = self._acquire()
             try:
                 response = self._exchange(connection, method, target, headers, body, deadline)
+            except _ConnectFailed as error:
+                connection.close()
+                raise self._failure(error) from error.__cause__
             except ConnectionError as error:
                 connection.close()
                 if reused and attempt == 1 and method in IDEMPOTENT_METHODS:
@@ -433,7 +436,12 @@ class UpstreamPool:
     ) -> UpstreamResponse:
         if connection.sock is None:
             connection.timeout = _seconds_left(deadline)
-            connection.connect()
+            try:
+                connection.connect()
+            except TimeoutError:
+                raise
+            except OSError as error:
+                raise _ConnectFailed() from error
         else:
             connection.sock.settimeout(_seconds_left(deadline))
 
@@ -448,7 +456,11 @@ class UpstreamPool:
         response = connection.getresponse()
         chunks = []
         while True:
-            connection.sock.settimeout(_seconds_left(deadline))
+            seconds_left = _seconds_left(deadline)
+            # getresponse() detaches the socket from a connection that the
+            # upstream will close, so the last timeout set stays in force.
+            if connection.sock is not None:
+                connection.sock.settimeout(seconds_left)
             chunk = response.read(READ_CHUNK_BYTES)
             if not chunk:
                 break
@@ -469,23 +481,36 @@ class UpstreamPool:
         if isinstance(error, TimeoutError):
             return UpstreamError(
                 HTTPStatus.GATEWAY_TIMEOUT,
-                f"The jobs API at {self.base_url} did not answer within {self.timeout:g} s. "
+                f"The jobs API at {self.base_url} did not respond within {self.timeout:g} s. "
                 "It may be busy advancing many due jobs: retry, "
                 "or restart serve.py with a larger --timeout.",
             )
-        if isinstance(error, ConnectionRefusedError):
-            reason = "connection refused"
-        elif isinstance(error, socket.gaierror):
-            reason = f"host name {self._hostname!r} could not be resolved"
-        elif isinstance(error, http.client.RemoteDisconnected):
+        if isinstance(error, _ConnectFailed):
+            cause = error.__cause__
+            if isinstance(cause, ConnectionRefusedError):
+                reason = "connection refused"
+            elif isinstance(cause, socket.gaierror):
+                reason = f"host name {self._hostname!r} could not be resolved"
+            else:
+                reason = str(cause)
+            return UpstreamError(
+                HTTPStatus.BAD_GATEWAY,
+                f"Could not connect to the jobs API at {self.base_url}: {reason}. "
+                "Start it (tox -e run) or pass --api with its URL.",
+            )
+        if isinstance(error, http.client.RemoteDisconnected):
             reason = "it closed the connection without a response"
         else:
             reason = str(error) or type(error).__name__
         return UpstreamError(
             HTTPStatus.BAD_GATEWAY,
-            f"Could not connect to the jobs API at {self.base_url}: {reason}. "
-            "Start it (tox -e run) or pass --api with its URL.",
+            f"The jobs API at {self.base_url} failed to respond: {reason}. "
+            "Check the API's log, or restart it.",
         )
+
+
+class _ConnectFailed(Exception):
+    """Wrap an OSError from connect(), which proves that no request was sent."""
 
 
 def _seconds_left(deadline: float) -> float:
@@ -582,6 +607,10 @@ class ConsoleRequestHandler(BaseHTTPRequestHandler):
         """Send a JSON error for requests that BaseHTTPRequestHandler rejects itself."""
         status = HTTPStatus(code)
         detail = explain or message or status.phrase
+        # A request line that failed to parse leaves the default version
+        # HTTP/0.9, which would suppress the status line and headers.
+        if self.request_version in ("HTTP/0.9", ""):
+            self.request_version = "HTTP/1.0"
         self.close_connection = True
         self._send_json(status, detail, [("Connection", "close")])
 
@@ -596,6 +625,16 @@ class ConsoleRequestHandler(BaseHTTPRequestHandler):
     # --- routing ---
 
     def _route(self) -> None:
+        self._request_body_read = False
+        try:
+            self._dispatch()
+        finally:
+            # A body left unread would be parsed as the next request on this
+            # connection, for example after a 403 or a POST to a static file.
+            if not self._request_body_read:
+                self._discard_unread_body()
+
+    def _dispatch(self) -> None:
         host_value = self.headers.get("Host", "")
         if not self.server.is_allowed_host(host_value):
             self._send_json(
@@ -751,6 +790,7 @@ class ConsoleRequestHandler(BaseHTTPRequestHandler):
 
     def _read_request_body(self, cors_headers: list[tuple[str, str]]) -> bytes | None:
         """Read the request body, or send an error response and return None."""
+        self._request_body_read = True
         transfer_encoding = self.headers.get("Transfer-Encoding")
         lengths = self.headers.get_all("Content-Length") or []
 
@@ -816,6 +856,18 @@ class ConsoleRequestHandler(BaseHTTPRequestHandler):
         while self.rfile.readline(1024) not in (b"\r\n", b"\n", b""):
             pass
         return b"".join(chunks)
+
+    def _discard_unread_body(self) -> None:
+        if "Transfer-Encoding" in self.headers:
+            self.close_connection = True
+            return
+        lengths = self.headers.get_all("Content-Length") or []
+        if not lengths:
+            return
+        if len(set(lengths)) > 1 or not lengths[0].strip().isdigit():
+            self.close_connection = True
+            return
+        self._discard_body(int(lengths[0]))
 
     def _discard_body(self, length: int) -> None:
         if length > MAX_DISCARDED_BODY_BYTES:
