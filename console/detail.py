@@ -1,0 +1,183 @@
+"""The open job: every field, its attempts, a timeline and its history (browser only).
+
+Like the table, the view patches only what changed, so the live region that
+announces status changes speaks once per change, not once per refresh.
+"""
+
+from pyscript import document
+
+from console import jobs as jobmodel
+from console import timefmt
+from console.dom import Patcher, by_id
+
+
+class DetailView:
+    def __init__(self, times):
+        self.times = times
+        self.patch = Patcher()
+        self.job = None
+        self.history = []
+        self.history_signature = None
+        self.timeline_signature = None
+        self.announced = None
+        self.panel = by_id("detail")
+        self.error = by_id("detail-error")
+        self.body = by_id("detail-body")
+
+    def show_loading(self, job_id):
+        self.panel.hidden = False
+        if self.job is None or self.job["job_id"] != job_id:
+            self.patch.text("heading", by_id("detail-heading"), "Job %d" % job_id)
+            self.body.hidden = True
+            self.patch.values = {"heading": "Job %d" % job_id}
+            self.history_signature = None
+            self.timeline_signature = None
+            self.job = None
+            self.announced = None
+        self.error.textContent = ""
+
+    def show_error(self, job_id, sentence):
+        self.panel.hidden = False
+        self.patch.text("heading", by_id("detail-heading"), "Job %d" % job_id)
+        self.body.hidden = True
+        self.job = None
+        self.error.textContent = sentence
+
+    def hide(self):
+        self.panel.hidden = True
+        self.job = None
+        self.announced = None
+        self.error.textContent = ""
+
+    def render(self, job, history):
+        """Show a job and its history (both as the API returned them)."""
+        previous = self.job
+        self.job = job
+        self.history = history
+        self.error.textContent = ""
+        self.body.hidden = False
+        patch = self.patch
+        outcome = jobmodel.outcome(job)
+        patch.text("heading", by_id("detail-heading"), "Job %d" % job["job_id"])
+        badge = by_id("detail-status")
+        patch.text("status", badge, jobmodel.OUTCOME_LABELS.get(outcome, job["status"]))
+        patch.attr("status", badge, "class", "badge " + outcome)
+        patch.text("api-status", by_id("detail-api-status"), job["status"])
+        message = job.get("message") or ""
+        patch.text("message", by_id("detail-message"), message if message else "(none)")
+        patch.hidden("cancel", by_id("detail-cancel"), not jobmodel.is_cancelable(job))
+        attempts = jobmodel.attempt_count(job, history)
+        if attempts == 0:
+            attempt_text = "Not run yet"
+        elif job["status"] == "RUNNING":
+            attempt_text = "Attempt %d, running" % attempts
+        else:
+            attempt_text = "%d so far" % attempts if job["status"] == "PENDING" else str(attempts)
+        patch.text("attempt", by_id("detail-attempt"), attempt_text)
+        self._render_history(history)
+        self._render_timeline(job, history)
+        self.update_times()
+        self._announce(previous, job)
+
+    def _announce(self, previous, job):
+        key = (job["job_id"], job["status"], job.get("message") or "")
+        if self.announced == key:
+            return
+        label = jobmodel.OUTCOME_LABELS.get(jobmodel.outcome(job), job["status"])
+        if previous is not None and previous["job_id"] == job["job_id"] and self.announced is not None:
+            by_id("announcer").textContent = "Job %d is now %s." % (job["job_id"], label)
+        self.announced = key
+
+    def update_times(self):
+        job = self.job
+        if job is None:
+            return
+        now = self.times.now()
+        patch = self.patch
+        for key, field in (("created", "created_at"), ("status-at", "status_at")):
+            node = by_id("detail-" + key)
+            epoch = timefmt.parse_api_time(job[field])
+            patch.text(key, node, "%s (%s)" % (self.times.short(epoch),
+                                              timefmt.format_relative(epoch, now)))
+            patch.attr(key, node, "title", self.times.full(epoch))
+        next_node = by_id("detail-next")
+        if job["status"] == "PENDING" and job.get("next_attempt_at"):
+            epoch = timefmt.parse_api_time(job["next_attempt_at"])
+            relative = timefmt.format_relative(epoch, now)
+            if epoch <= now:
+                relative = "due " + relative
+            patch.text("next", next_node, "%s (%s)" % (self.times.short(epoch), relative))
+            patch.attr("next", next_node, "title", self.times.full(epoch))
+        else:
+            patch.text("next", next_node, "None")
+            patch.attr("next", next_node, "title", None)
+        since = timefmt.parse_api_time(job["status_at"])
+        if job["status"] in ("PENDING", "RUNNING"):
+            in_state = timefmt.format_duration(max(now - since, 0))
+        else:
+            in_state = "Finished (final state)"
+        patch.text("in-state", by_id("detail-in-state"), in_state)
+
+    def _render_history(self, history):
+        signature = tuple(row["job_history_id"] for row in history)
+        if signature == self.history_signature:
+            return
+        self.history_signature = signature
+        tbody = by_id("history-rows")
+        tbody.replaceChildren()
+        rows = jobmodel.history_in_event_order(history)
+        rows.reverse()
+        for row in rows:
+            tr = document.createElement("tr")
+            status_cell = document.createElement("td")
+            status_cell.textContent = row["status"]
+            time_cell = document.createElement("td")
+            epoch = timefmt.parse_api_time(row["status_at"])
+            time_cell.textContent = self.times.short(epoch)
+            time_cell.title = self.times.full(epoch)
+            message_cell = document.createElement("td")
+            message_cell.textContent = row.get("message") or ""
+            tr.append(status_cell, time_cell, message_cell)
+            tbody.append(tr)
+        by_id("history-empty").hidden = len(rows) > 0
+
+    def _render_timeline(self, job, history):
+        signature = (tuple(row["job_history_id"] for row in history), job["status"], job["status_at"])
+        if signature == self.timeline_signature:
+            return
+        self.timeline_signature = signature
+        now = self.times.now()
+        periods = jobmodel.state_periods(job, history, now)
+        container = by_id("timeline")
+        container.replaceChildren()
+        total = 0.0
+        for period in periods:
+            total += period["seconds"]
+        for period in periods:
+            fake_job = {"status": period["status"], "message": period["message"]}
+            outcome = jobmodel.outcome(fake_job)
+            span = document.createElement("span")
+            span.className = outcome
+            share = period["seconds"] / total if total > 0 else 1.0 / len(periods)
+            span.style.flexGrow = str(max(share, 0.02))
+            label = jobmodel.OUTCOME_LABELS.get(outcome, period["status"])
+            if period["end"] is None and period["status"] not in ("PENDING", "RUNNING"):
+                text = label
+            else:
+                text = "%s %s" % (label, timefmt.format_duration(period["seconds"]))
+            span.textContent = text
+            span.title = "%s from %s" % (text, self.times.short(period["start"]))
+            container.append(span)
+        container.setAttribute("aria-label", "Timeline: " + ", ".join(
+            "%s %s" % (p["status"], timefmt.format_duration(p["seconds"])) for p in periods))
+
+    def retime(self):
+        self.patch.forget("created")
+        self.patch.forget("status-at")
+        self.patch.forget("next")
+        self.history_signature = None
+        self.timeline_signature = None
+        if self.job is not None:
+            self._render_history(self.history)
+            self._render_timeline(self.job, self.history)
+            self.update_times()

@@ -1,0 +1,125 @@
+"""Small DOM helpers shared by the console's views (browser only).
+
+Text from the API reaches the page only through ``textContent`` and
+attributes, never through ``innerHTML``. Every setter here remembers the last
+value it wrote, so a refresh that changes nothing touches nothing.
+"""
+
+import js
+from pyscript import document
+from pyscript.ffi import is_none
+
+from console import timefmt
+
+
+def by_id(name):
+    return document.getElementById(name)
+
+
+def missing(value):
+    """Return True for a JS null or undefined as well as Python None."""
+    return value is None or is_none(value)
+
+
+def clone_template(template_id):
+    """Return a fresh copy of the first element of a ``<template>``."""
+    return by_id(template_id).content.firstElementChild.cloneNode(True)
+
+
+class Patcher:
+    """Write text, attributes and classes to nodes only when they change."""
+
+    def __init__(self):
+        self.values = {}
+
+    def text(self, key, node, value):
+        if self.values.get(key) != value:
+            node.textContent = value
+            self.values[key] = value
+
+    def attr(self, key, node, name, value):
+        cache_key = key + "@" + name
+        if self.values.get(cache_key) != value:
+            if value is None:
+                node.removeAttribute(name)
+            else:
+                node.setAttribute(name, value)
+            self.values[cache_key] = value
+
+    def flag(self, key, node, class_name, on):
+        cache_key = key + "." + class_name
+        if self.values.get(cache_key) != on:
+            node.classList.toggle(class_name, bool(on))
+            self.values[cache_key] = on
+
+    def hidden(self, key, node, is_hidden):
+        cache_key = key + "#hidden"
+        if self.values.get(cache_key) != is_hidden:
+            node.hidden = bool(is_hidden)
+            self.values[cache_key] = is_hidden
+
+    def forget(self, prefix):
+        for key in list(self.values):
+            if key.startswith(prefix):
+                del self.values[key]
+
+
+class TimeDisplay:
+    """The clock and zone the page shows times in.
+
+    ``now()`` is the browser's clock corrected by the offset estimated from
+    the API's ``Date`` headers, so relative times match the API's clock. The
+    zone is the browser's, or UTC when the user switches to it.
+    """
+
+    def __init__(self, skew):
+        self.skew = skew
+        self.utc = False
+        self.zone_name = str(js.Intl.DateTimeFormat.new().resolvedOptions().timeZone or "local time")
+        self._offsets = {}
+
+    def now(self):
+        import time
+        return time.time() + self.skew.offset()
+
+    def local_offset(self, epoch):
+        """Return the browser zone's offset east of UTC in minutes at an instant."""
+        # Zones change offset only on quarter hours, so one look-up per 15 min is exact.
+        bucket = int(epoch // 900)
+        offset = self._offsets.get(bucket)
+        if offset is None:
+            stamp = js.Date.new(timefmt.format_iso_utc(bucket * 900))
+            offset = -int(stamp.getTimezoneOffset())
+            if len(self._offsets) > 4096:
+                self._offsets = {}
+            self._offsets[bucket] = offset
+        return offset
+
+    def offset(self, epoch):
+        return 0 if self.utc else self.local_offset(epoch)
+
+    def parts(self, epoch):
+        """Return (year, month, day, hour, minute, second, microsecond) in the zone shown."""
+        return timefmt.split_epoch(epoch + self.offset(epoch) * 60)
+
+    def zone_label(self):
+        """Return the zone in use, e.g. ``America/Chicago (UTC-06:00)`` or ``UTC``."""
+        if self.utc:
+            return "UTC"
+        return "%s (%s)" % (self.zone_name, timefmt.format_offset(self.local_offset(self.now())))
+
+    def short(self, epoch):
+        """Return the time of day, with the date when it is not today."""
+        today = self.parts(self.now())[:3]
+        parts = self.parts(epoch)
+        clock = "%02d:%02d:%02d" % parts[3:6]
+        if parts[:3] == today:
+            return clock
+        return "%04d-%02d-%02d %s" % (parts[0], parts[1], parts[2], clock)
+
+    def full(self, epoch):
+        """Return the exact local and UTC time, for a tooltip."""
+        local = self.local_offset(epoch)
+        return "%s %s (%s)\n%s UTC" % (
+            timefmt.format_date_time(epoch, local), self.zone_name,
+            timefmt.format_offset(local), timefmt.format_date_time(epoch, 0))

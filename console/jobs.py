@@ -1,0 +1,131 @@
+"""What a job means to a reader: its outcome, attempts and time in each state.
+
+The API's ``DONE`` covers both success and permanent failure, and a retry is a
+``PENDING`` job whose message is ``Temporary failure``. This module turns the
+raw job and its history into the words and facts the console shows.
+"""
+
+from console import timefmt
+
+STATUSES = ("PENDING", "RUNNING", "DONE", "CANCELED")
+FAILED_MESSAGE = "Permanent failure"
+RETRY_MESSAGE = "Temporary failure"
+
+# Keys of the outcome a row shows; each has a label and a CSS class of the same name.
+OUTCOME_LABELS = {
+    "pending": "Pending",
+    "retrying": "Retrying",
+    "running": "Running",
+    "succeeded": "Done",
+    "failed": "Failed",
+    "canceled": "Canceled",
+}
+
+
+def outcome(job):
+    """Return the outcome key of a job: pending, retrying, running, succeeded, failed or canceled."""
+    status = job.get("status")
+    message = job.get("message") or ""
+    if status == "PENDING":
+        return "retrying" if message == RETRY_MESSAGE else "pending"
+    if status == "RUNNING":
+        return "running"
+    if status == "DONE":
+        return "failed" if message == FAILED_MESSAGE else "succeeded"
+    if status == "CANCELED":
+        return "canceled"
+    return "unknown"
+
+
+def outcome_label(job):
+    """Return the label shown for a job, with the API status when it differs."""
+    key = outcome(job)
+    label = OUTCOME_LABELS.get(key, str(job.get("status")))
+    if key in ("failed", "retrying"):
+        return "%s (%s)" % (label, job.get("status"))
+    return label
+
+
+def is_cancelable(job):
+    """Return True when the API would accept a cancel: only pending jobs."""
+    return job.get("status") == "PENDING"
+
+
+def history_in_event_order(history):
+    """Return history rows in the order things happened.
+
+    The API sorts history by ``status_at``, which puts a job scheduled in the
+    past out of order, so ``job_history_id`` decides here.
+    """
+    return sorted(history, key=lambda row: row["job_history_id"])
+
+
+def attempt_count(job, history):
+    """Return how many times the job has run or is running.
+
+    Each RUNNING period is one attempt: the finished ones are in the history,
+    and the job itself adds one while it is RUNNING.
+    """
+    count = 0
+    for row in history:
+        if row.get("status") == "RUNNING":
+            count += 1
+    if job.get("status") == "RUNNING":
+        count += 1
+    return count
+
+
+def state_periods(job, history, now):
+    """Return one dict per state the job has been in, oldest first.
+
+    Each has ``status``, ``message``, ``start`` and ``end`` (epoch seconds;
+    ``end`` is None for the current state) and ``seconds`` spent in it, the
+    current state counted up to ``now``. A period's start is its ``status_at``
+    and it ends when the next one starts.
+    """
+    rows = history_in_event_order(history)
+    entries = [(row["status"], row.get("message") or "", row["status_at"]) for row in rows]
+    entries.append((job["status"], job.get("message") or "", job["status_at"]))
+    periods = []
+    for index, (status, message, status_at) in enumerate(entries):
+        start = timefmt.parse_api_time(status_at)
+        if index + 1 < len(entries):
+            end = timefmt.parse_api_time(entries[index + 1][2])
+            seconds = end - start
+        else:
+            end = None
+            seconds = now - start if job["status"] in ("PENDING", "RUNNING") else 0.0
+        periods.append({
+            "status": status,
+            "message": message,
+            "start": start,
+            "end": end,
+            "seconds": max(seconds, 0.0),
+        })
+    return periods
+
+
+def job_key(job):
+    """Return the API's list order key: newest first by (created_at, job_id)."""
+    return (timefmt.parse_api_time(job["created_at"]), job["job_id"])
+
+
+def parse_job_id(text):
+    """Return the job id typed in a form, or raise ValueError with a sentence.
+
+    Only a positive whole number is a job id; the form rejects anything else
+    before any request is sent.
+    """
+    value = (text or "").strip()
+    if value.startswith("#"):
+        value = value[1:].strip()
+    if not value:
+        raise ValueError("Enter a job id, such as 42.")
+    if not value.isdigit():
+        raise ValueError("%r is not a job id: enter a positive whole number, such as 42." % value)
+    number = int(value)
+    if number < 1:
+        raise ValueError("Job ids start at 1: enter a positive whole number.")
+    if number > 9223372036854775807:
+        raise ValueError("%s is too large to be a job id." % value)
+    return number

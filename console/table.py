@@ -1,0 +1,161 @@
+"""The jobs table: one keyed row per job, patched in place (browser only).
+
+A refresh compares each job with what its row shows and writes only the
+cells that differ, so a refresh where nothing changed writes nothing to the
+DOM, and open menus, focus and selection inside the table survive it. Clicks
+are handled by one listener on the table body, not one per row.
+"""
+
+from console import jobs as jobmodel
+from console import timefmt
+from console.dom import Patcher, clone_template
+
+
+class Row:
+    def __init__(self, job_id):
+        self.job_id = job_id
+        self.tr = clone_template("row-template")
+        self.tr.dataset.jobId = str(job_id)
+        cells = self.tr.children
+        self.id_cell = cells[0]
+        self.badge = cells[1].firstElementChild
+        self.message = cells[2]
+        self.created = cells[3]
+        self.status_at = cells[4]
+        self.next = cells[5]
+        self.cancel = cells[6].firstElementChild
+        self.patch = Patcher()
+        self.job = None
+
+
+class JobTable:
+    def __init__(self, tbody, times):
+        self.tbody = tbody
+        self.times = times
+        self.rows = {}
+        self.order = []
+        self.open_id = None
+        self.selected_id = None
+        self.highlight_until = {}
+        self.placeholder = tbody.firstElementChild
+
+    def render(self, job_list):
+        """Show job_list in the given order, reusing each job's row."""
+        if self.placeholder is not None:
+            self.placeholder.remove()
+            self.placeholder = None
+        wanted = [job["job_id"] for job in job_list]
+        wanted_set = set(wanted)
+        for job_id in list(self.rows):
+            if job_id not in wanted_set:
+                self.rows.pop(job_id).tr.remove()
+        self.order = [job_id for job_id in self.order if job_id in wanted_set]
+        for job in job_list:
+            row = self.rows.get(job["job_id"])
+            if row is None:
+                row = Row(job["job_id"])
+                self.rows[job["job_id"]] = row
+            row.job = job
+            self._patch_row(row)
+        self._reorder(wanted)
+        self.update_times()
+
+    def _reorder(self, wanted):
+        if self.order == wanted:
+            return
+        # Move only the rows that are out of place, front to back.
+        current = [job_id for job_id in self.order]
+        for index, job_id in enumerate(wanted):
+            if index < len(current) and current[index] == job_id:
+                continue
+            reference = self.rows[current[index]].tr if index < len(current) else None
+            if reference is None:
+                self.tbody.appendChild(self.rows[job_id].tr)
+            else:
+                self.tbody.insertBefore(self.rows[job_id].tr, reference)
+            if job_id in current:
+                current.remove(job_id)
+            current.insert(index, job_id)
+        self.order = wanted
+
+    def _patch_row(self, row):
+        job = row.job
+        patch = row.patch
+        outcome = jobmodel.outcome(job)
+        patch.text("id", row.id_cell, str(job["job_id"]))
+        patch.text("badge", row.badge, jobmodel.outcome_label(job))
+        patch.attr("badge", row.badge, "class", "badge " + outcome)
+        message = job.get("message") or ""
+        patch.text("message", row.message, message)
+        patch.attr("message", row.message, "title", message or None)
+        patch.hidden("cancel", row.cancel, not jobmodel.is_cancelable(job))
+        patch.attr("cancel", row.cancel, "aria-label", "Cancel job %d" % job["job_id"])
+        patch.attr("row", row.tr, "data-status", job.get("status"))
+        patch.flag("row", row.tr, "is-open", job["job_id"] == self.open_id)
+        patch.flag("row", row.tr, "is-selected", job["job_id"] == self.selected_id)
+        patch.attr("row", row.tr, "aria-selected", "true" if job["job_id"] == self.selected_id else None)
+
+    def update_times(self):
+        """Rewrite relative times against the current clock; unchanged text is skipped."""
+        now = self.times.now()
+        for job_id in self.order:
+            row = self.rows[job_id]
+            job = row.job
+            self._time_cell(row, "created", row.created, job.get("created_at"), now)
+            self._time_cell(row, "status_at", row.status_at, job.get("status_at"), now)
+            if job.get("status") == "PENDING" and job.get("next_attempt_at"):
+                self._time_cell(row, "next", row.next, job["next_attempt_at"], now, due=True)
+            else:
+                self._time_cell(row, "next", row.next, None, now)
+            until = self.highlight_until.get(job_id)
+            if until is not None and now >= until:
+                del self.highlight_until[job_id]
+            row.patch.flag("row", row.tr, "is-new", until is not None and now < until)
+
+    def _time_cell(self, row, key, cell, stamp, now, due=False):
+        rel, absolute = cell.children[0], cell.children[1]
+        if not stamp:
+            row.patch.text(key + ".rel", rel, "")
+            row.patch.text(key + ".abs", absolute, "")
+            row.patch.attr(key, cell, "title", None)
+            return
+        epoch = timefmt.parse_api_time(stamp)
+        text = timefmt.format_relative(epoch, now)
+        if due and epoch <= now:
+            text = "due now" if now - epoch < 1 else "due " + text
+        row.patch.text(key + ".rel", rel, text)
+        row.patch.text(key + ".abs", absolute, self.times.short(epoch))
+        row.patch.attr(key, cell, "title", self.times.full(epoch))
+
+    def set_marks(self, open_id=None, selected_id=None):
+        """Mark the open and the selected row."""
+        self.open_id = open_id
+        self.selected_id = selected_id
+        for job_id in self.order:
+            row = self.rows[job_id]
+            row.patch.flag("row", row.tr, "is-open", job_id == open_id)
+            row.patch.flag("row", row.tr, "is-selected", job_id == selected_id)
+            row.patch.attr("row", row.tr, "aria-selected", "true" if job_id == selected_id else None)
+
+    def highlight(self, job_id, seconds=6):
+        self.highlight_until[job_id] = self.times.now() + seconds
+
+    def replace_job(self, job):
+        """Show a newer copy of one job, such as the one a cancel returned."""
+        row = self.rows.get(job["job_id"])
+        if row is not None:
+            row.job = job
+            self._patch_row(row)
+            self.update_times()
+
+    def job(self, job_id):
+        row = self.rows.get(job_id)
+        return row.job if row is not None else None
+
+    def retime(self):
+        """Forget cached time texts, after a switch between local time and UTC."""
+        for row in self.rows.values():
+            row.patch.values = {k: v for k, v in row.patch.values.items()
+                                if not (k.startswith("created") or k.startswith("status_at")
+                                        or k.startswith("next"))}
+        self.update_times()

@@ -1,0 +1,85 @@
+"""The view a URL holds: status filter, page, page size and the open job.
+
+Reload, back and forward restore exactly the view in the address bar, and a
+link to a job opens it. Values that make no sense fall back to the defaults
+rather than break the page.
+"""
+
+from console import api
+
+FILTERS = ("all", "pending", "running", "done", "canceled")
+DEFAULT_SIZE = 25
+
+
+def default_view():
+    return {"status": "all", "page": 1, "size": DEFAULT_SIZE, "job": None}
+
+
+def _positive_int(text):
+    if text and text.isdigit():
+        number = int(text)
+        if number >= 1:
+            return number
+    return None
+
+
+def unquote(text):
+    """Decode %XX escapes and ``+`` in a query value; bad escapes stay as they are."""
+    raw = bytearray()
+    index = 0
+    text = text.replace("+", " ")
+    while index < len(text):
+        char = text[index]
+        if char == "%" and index + 2 < len(text) + 0 and _is_hex(text[index + 1:index + 3]):
+            raw.append(int(text[index + 1:index + 3], 16))
+            index += 3
+            continue
+        raw.extend(char.encode("utf-8"))
+        index += 1
+    return bytes(raw).decode("utf-8")
+
+
+def _is_hex(pair):
+    return len(pair) == 2 and all(c in "0123456789abcdefABCDEF" for c in pair)
+
+
+def parse_view(search):
+    """Return the view held by a query string such as ``?status=pending&page=2``."""
+    view = default_view()
+    query = search[1:] if search.startswith("?") else search
+    for pair in query.split("&"):
+        if "=" not in pair:
+            continue
+        name, value = pair.split("=", 1)
+        name = unquote(name)
+        value = unquote(value).strip()
+        if name == "status" and value.lower() in FILTERS:
+            view["status"] = value.lower()
+        elif name == "page":
+            view["page"] = _positive_int(value) or 1
+        elif name == "size":
+            size = _positive_int(value)
+            view["size"] = size if size in api.PAGE_SIZES else DEFAULT_SIZE
+        elif name == "job":
+            view["job"] = _positive_int(value)
+    return view
+
+
+def format_view(view):
+    """Return the shortest query string for a view; defaults are left out."""
+    params = []
+    if view.get("status", "all") != "all":
+        params.append(("status", view["status"]))
+    if view.get("page", 1) != 1:
+        params.append(("page", view["page"]))
+    if view.get("size", DEFAULT_SIZE) != DEFAULT_SIZE:
+        params.append(("size", view["size"]))
+    if view.get("job"):
+        params.append(("job", view["job"]))
+    return api.build_query(params)
+
+
+def api_status(view):
+    """Return the API's status value for the view's filter, or None for all."""
+    status = view.get("status", "all")
+    return None if status == "all" else status.upper()
