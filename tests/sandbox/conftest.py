@@ -1,6 +1,6 @@
 """Fixtures that run the simulator on a free port with a fake clock and a fixed seed.
 
-Each test gets its own server and in-memory store, so no test sees another's
+Each test gets its own server and in-memory store, so no test reads another's
 jobs. ``api`` is a ``sandbox_test_support.ApiClient`` for the test's server.
 """
 
@@ -8,22 +8,20 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Iterator
-from typing import Any, Callable
+from typing import Any
 
 import pytest
-from sandbox_test_support import SEED, START, ApiClient
+from sandbox_test_support import SEED, START, ApiClient, ServerFactory
 
 from sandbox import FakeClock, make_server
 from sandbox.server import SandboxServer
-
-ServerFactory = Callable[..., SandboxServer]
 
 
 @pytest.fixture
 def start_server() -> Iterator[ServerFactory]:
     """Start servers with ``make_server`` options; all are stopped when the test ends.
 
-    Unless the test says otherwise, a server gets a fixed seed, no transition
+    Unless the test passes other options, a server gets a fixed seed, no transition
     delay and a fake clock at START.
     """
     running: list[SandboxServer] = []
@@ -34,7 +32,8 @@ def start_server() -> Iterator[ServerFactory]:
         options.setdefault("transition_delay", 0.0)
         options.setdefault("clock", FakeClock(START))
         server = make_server(**options)
-        threading.Thread(target=server.serve_forever, daemon=True).start()
+        # A short poll interval lets shutdown() return within 10 ms.
+        threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.01}, daemon=True).start()
         running.append(server)
         return server
 
