@@ -172,7 +172,8 @@ class Console:
         self.listen(by_id("detail-close"), "click", lambda event: self.close_job())
         self.listen(by_id("detail-cancel"), "click", self.on_detail_cancel)
         self.listen(by_id("create-form"), "submit", self.on_create)
-        self.listen(by_id("create-form"), "change", lambda event: self._sync_create_mode())
+        self.listen(by_id("when-now"), "change", lambda event: self._sync_create_mode())
+        self.listen(by_id("when-later"), "change", lambda event: self._sync_create_mode())
         self.listen(by_id("create-at"), "input", lambda event: self._update_preview())
         self.listen(by_id("cancel-keep"), "click", lambda event: by_id("cancel-dialog").close())
         self.listen(by_id("cancel-confirm"), "click", self.on_cancel_confirm)
@@ -651,9 +652,21 @@ class Console:
         event.preventDefault()
         if self.creating:
             return
+        # Claim the form before the task starts, so a double click sends one request.
+        self.creating = True
+        by_id("create-submit").disabled = True
         asyncio.create_task(self.create_job())
 
     async def create_job(self):
+        try:
+            await self._submit_job()
+        finally:
+            self.creating = False
+            submit = by_id("create-submit")
+            submit.disabled = False
+            submit.textContent = "Create job"
+
+    async def _submit_job(self):
         message = str(by_id("create-message").value)
         for field in ("create-message-error", "create-at-error", "create-error"):
             self._set_text(field, "")
@@ -665,16 +678,8 @@ class Console:
                 self._set_text("create-at-error", str(error))
                 return
             when = timefmt.format_api_time(epoch)
-        self.creating = True
-        submit = by_id("create-submit")
-        submit.disabled = True
-        submit.textContent = "Creating…"
-        try:
-            reply = await send("POST", api.create_url(self.base, message, when), self.skew)
-        finally:
-            self.creating = False
-            submit.disabled = False
-            submit.textContent = "Create job"
+        by_id("create-submit").textContent = "Creating…"
+        reply = await send("POST", api.create_url(self.base, message, when), self.skew)
         if reply.ok and isinstance(reply.body, dict):
             job = reply.body
             by_id("create-message").value = ""

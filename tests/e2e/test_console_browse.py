@@ -1,0 +1,93 @@
+"""Browsing: counts, the list, filters, page sizes and paging."""
+
+import re
+
+from playwright.sync_api import expect
+
+
+def test_counts_match_api(console, stack):
+    stack.api.create_far_future("counted pending")
+    status, counts = stack.api.call("GET", "/")
+    expect(console.count_pending).to_have_text(str(counts["pending_count"]))
+    expect(console.count_running).to_have_text(str(counts["running_count"]))
+    expect(console.page.locator("#counts-time")).to_have_text(re.compile(r"read at \d\d:\d\d:\d\d"))
+
+
+def test_list_newest_first(console, stack):
+    created = [stack.api.create_far_future("order %d" % index)["job_id"] for index in range(3)]
+    expect(console.row(created[-1])).to_be_visible()
+    ids = console.visible_ids()
+    positions = [ids.index(job_id) for job_id in created]
+    assert positions == sorted(positions, reverse=True)
+
+
+def test_row_shows_every_column(console, stack):
+    job = stack.api.create_far_future("columns check")
+    row = console.row(job["job_id"])
+    expect(row.locator(".c-id")).to_have_text(str(job["job_id"]))
+    expect(row.locator(".badge")).to_have_text("Pending")
+    expect(row.locator(".c-message")).to_have_text("columns check")
+    expect(row.locator(".c-created .rel")).to_have_text(re.compile(r"just now|\d+ s ago"))
+    expect(row.locator(".c-next .rel")).to_have_text(re.compile(r"^in \d+ d"))
+    expect(row.locator(".c-created")).to_have_attribute("title", re.compile(r"America/Chicago.*\n.* UTC"))
+
+
+def test_status_filter_shows_only_that_status(console, stack):
+    pending = stack.api.create_far_future("filter pending")
+    canceled = stack.api.create_far_future("filter canceled")
+    stack.api.cancel(canceled["job_id"])
+    console.filter("Canceled")
+    expect(console.row(canceled["job_id"])).to_be_visible()
+    expect(console.row(pending["job_id"])).to_have_count(0)
+    for text in console.rows.locator(".badge").all_inner_texts():
+        assert text == "Canceled"
+    assert "status=canceled" in console.page.url
+
+
+def test_page_size_and_paging(console, stack):
+    for index in range(30):
+        stack.api.create_far_future("paging %d" % index)
+    console.page_size.select_option("25")
+    expect(console.rows).to_have_count(25)
+    first_page = console.visible_ids()
+    console.next_page_button.click()
+    expect(console.page_label).to_have_text("Page 2")
+    expect(console.rows.first).not_to_have_attribute("data-job-id", str(first_page[0]))
+    second_page = console.visible_ids()
+    assert not set(first_page) & set(second_page)
+    assert max(second_page) < min(first_page)
+    console.previous_page_button.click()
+    expect(console.page_label).to_have_text("Page 1")
+    console.page_size.select_option("50")
+    expect(console.rows).to_have_count(min(50, len(first_page) + len(second_page)))
+
+
+def test_outcome_labels(console, stack):
+    # A job scheduled in the past replays its whole life on the next request.
+    past = [stack.api.create("outcome %d" % index, "2020-01-01T00:00:00")["job_id"] for index in range(40)]
+    stack.api.call("GET", "/")
+    console.page_size.select_option("100")
+    jobs = [stack.api.job(job_id) for job_id in past]
+    failed = [job for job in jobs if job["status"] == "DONE" and job["message"] == "Permanent failure"]
+    succeeded = [job for job in jobs if job["status"] == "DONE" and job["message"] == ""]
+    assert failed and succeeded, "40 replayed jobs include both a failure and a success"
+    expect(console.row_status(failed[0]["job_id"])).to_have_text("Failed (DONE)")
+    expect(console.row_status(failed[0]["job_id"])).to_have_class(re.compile(r"\bfailed\b"))
+    expect(console.row_status(succeeded[0]["job_id"])).to_have_text("Done")
+
+
+def test_retrying_label(console, stack):
+    job = stack.api.create_far_future("retry shape")
+    # The contract's retry is a PENDING job whose message is "Temporary failure".
+    console.page.route("**/api/jobs*", lambda route: _rewrite_retry(route, job["job_id"]))
+    expect(console.row_status(job["job_id"])).to_have_text("Retrying (PENDING)")
+    expect(console.row(job["job_id"]).locator(".c-next .rel")).to_have_text(re.compile(r"^in "))
+
+
+def _rewrite_retry(route, job_id):
+    response = route.fetch()
+    rows = response.json()
+    for row in rows:
+        if row["job_id"] == job_id:
+            row["message"] = "Temporary failure"
+    route.fulfill(response=response, json=rows)

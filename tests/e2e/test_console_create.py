@@ -1,0 +1,60 @@
+"""Creating jobs: now, at a local time, one job per click, and API errors."""
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+
+def test_create_now_appears_highlighted(console, stack):
+    job_id = console.create_job("made in the console")
+    row = console.row(job_id)
+    expect(row).to_be_visible()
+    expect(row).to_have_class(re.compile(r"\bis-new\b"))
+    expect(row.locator(".c-message")).to_have_text("made in the console")
+    assert stack.api.job(job_id)["message"] == "made in the console"
+
+
+def test_create_without_message(console, stack):
+    job_id = console.create_job("")
+    assert stack.api.job(job_id)["message"] == ""
+
+
+def test_one_click_one_job(console, stack):
+    stack.relay.delay = 1.0
+    console.create_message.fill("double click")
+    console.create_button.dblclick()
+    expect(console.create_button).to_be_disabled()
+    expect(console.notice).to_have_text(re.compile(r"Job \d+ created\."))
+    stack.relay.delay = 0
+    assert len([path for path in stack.relay.posts() if "double" in path]) == 1
+
+
+def test_scheduled_time_sent_as_utc(console, stack):
+    console.create_message.fill("scheduled chicago")
+    console.schedule("2030-01-15T14:00")
+    expect(console.create_preview).to_have_text(re.compile(
+        r"2030-01-15 14:00 your time \(America/Chicago\) = 2030-01-15 20:00 UTC, in \d+ d"))
+    job_id = console.create_job("scheduled chicago")
+    assert stack.api.job(job_id)["next_attempt_at"] == "2030-01-15T20:00:00.000000"
+    console.open_job(job_id)
+    expect(console.detail_next).to_have_text(re.compile(r"^2030-01-15 14:00:00"))
+    expect(console.detail_next).to_have_attribute("title", re.compile(r"2030-01-15 20:00:00 UTC"))
+
+
+def test_validation_error_next_to_field(console):
+    body = {"detail": [{"loc": ["query", "next_attempt_at"], "msg": "invalid datetime format",
+                        "type": "value_error.datetime"}]}
+    console.page.route("**/api/job/new*", lambda route: route.fulfill(status=422, json=body))
+    console.schedule("2031-05-01T10:00")
+    console.create_button.click()
+    expect(console.create_at_error).to_have_text("Scheduled time: invalid datetime format.")
+    expect(console.create_error).to_have_text("")
+
+
+def test_incomplete_time_refused(console, stack):
+    console.run_later.check()
+    console.create_at.fill("")
+    console.create_button.click()
+    expect(console.create_at_error).to_have_text("Choose a date and time, or pick Run now.")
+    assert stack.relay.posts() == []

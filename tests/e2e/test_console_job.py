@@ -1,0 +1,70 @@
+"""Opening a job: by its row or by id, every field, history, and bad ids."""
+
+import re
+
+from playwright.sync_api import expect
+
+
+def test_row_click_opens_job(console, stack):
+    job = stack.api.create_far_future("open me")
+    console.open_job(job["job_id"])
+    expect(console.detail_status).to_have_text("Pending")
+    expect(console.detail_api_status).to_have_text("PENDING")
+    expect(console.detail_message).to_have_text("open me")
+    expect(console.detail_attempt).to_have_text("Not run yet")
+    expect(console.detail_next).to_have_text(re.compile(r"2098-12-31 18:00:00 \(in \d+ d"))
+    expect(console.row(job["job_id"])).to_have_class(re.compile(r"\bis-open\b"))
+    assert "job=%d" % job["job_id"] in console.page.url
+
+
+def test_go_to_job_box(console, stack):
+    job = stack.api.create_far_future("typed id")
+    console.go_to_job(" %d " % job["job_id"])
+    expect(console.detail_heading).to_have_text("Job %d" % job["job_id"])
+    expect(console.detail_message).to_have_text("typed id")
+
+
+def test_unknown_job_not_found(console):
+    console.go_to_job("987654")
+    expect(console.detail_error).to_have_text("Job 987654 not found.")
+
+
+def test_non_numeric_id_refused_without_request(console):
+    requested = []
+    console.page.on("request", lambda request: requested.append(request.url) if "/api/job/" in request.url else None)
+    for text in ("abc", "-3", "0", "4.5", "", "1e3"):
+        console.go_to_job(text)
+        expect(console.goto_error).to_have_text(re.compile(r"job id|Job ids"))
+    expect(console.detail).to_be_hidden()
+    assert requested == []
+
+
+def test_history_newest_first(console, stack):
+    job = stack.api.create("history order", "2020-01-01T00:00:00")
+    stack.api.call("GET", "/")
+    status, history = stack.api.call("GET", "/job/%d/history" % job["job_id"])
+    console.go_to_job(str(job["job_id"]))
+    expect(console.history_rows).to_have_count(len(history))
+    in_event_order = sorted(history, key=lambda row: row["job_history_id"], reverse=True)
+    shown = console.history_rows.locator("td:first-child").all_inner_texts()
+    assert shown == [row["status"] for row in in_event_order]
+    # The creation entry, first by status_at, is last in the order things happened.
+    expect(console.history_rows.last.locator("td").nth(2)).to_have_text("history order")
+
+
+def test_attempts_and_timeline(console, stack):
+    job = stack.api.create("attempts", "2020-01-01T00:00:00")
+    stack.api.call("GET", "/")
+    status, history = stack.api.call("GET", "/job/%d/history" % job["job_id"])
+    runs = sum(1 for row in history if row["status"] == "RUNNING")
+    console.go_to_job(str(job["job_id"]))
+    expect(console.detail_attempt).to_have_text(str(runs))
+    expect(console.timeline).to_have_count(len(history) + 1)
+
+
+def test_close_job_with_button(console, stack):
+    job = stack.api.create_far_future("close me")
+    console.open_job(job["job_id"])
+    console.page.get_by_role("button", name="Close job details").click()
+    expect(console.detail).to_be_hidden()
+    assert "job=" not in console.page.url
