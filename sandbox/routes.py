@@ -4,7 +4,7 @@
 ``Response``. Inside one store transaction it first advances every due job,
 as the real server does at the start of every request, unknown paths
 included, and then builds the response. Matching follows Starlette's router, which
-explains some answers that look odd:
+explains some responses that look odd:
 
 - the first route whose path and method both match wins, so ``GET /job/new``
   reaches ``GET /job/{job_id}`` and fails validation with a 422;
@@ -152,7 +152,7 @@ def _path_matches(path: str) -> bool:
     return any(known.path_pattern.match(path) for known in ROUTES)
 
 
-def _answer(store: JobStore, now: datetime, method: str, path: str, query_string: str, host: str) -> Response:
+def _route_request(store: JobStore, now: datetime, method: str, path: str, query_string: str, host: str) -> Response:
     first_other_method: Route | None = None
     for known in ROUTES:
         match = known.path_pattern.match(path)
@@ -194,4 +194,4 @@ def dispatch(store: JobStore, now: datetime, method: str, target: str, host: str
     path = unquote(raw_path)
     with store.transaction():
         store.advance(now)
-        return _answer(store, now, method, path, query_string, host)
+        return _route_request(store, now, method, path, query_string, host)

@@ -77,7 +77,7 @@ class SandboxRequestHandler(BaseHTTPRequestHandler):
             )
         try:
             self._send(response)
-        except (BrokenPipeError, ConnectionResetError):
+        except ConnectionError:
             # The client gave up, but the request's work is already committed.
             logger.info("client closed the connection before the response to %s %s", self.command, self._loggable_path())
             self.close_connection = True
@@ -116,7 +116,7 @@ class SandboxRequestHandler(BaseHTTPRequestHandler):
             self.wfile.write(response.body)
 
     def _loggable_path(self) -> str:
-        return self.path.translate(_CONTROL_CHARACTERS)
+        return self._request_target().translate(_CONTROL_CHARACTERS)
 
     def version_string(self) -> str:
         return self.server_version

@@ -57,7 +57,7 @@ class ApiClient:
         try:
             connection.request(method, target, headers=headers or {})
             response = connection.getresponse()
-            answer = ApiResponse(response.status, response.headers, response.read())
+            result = ApiResponse(response.status, response.headers, response.read())
         except BaseException:
             connection.close()
             self._connection = None
@@ -67,7 +67,7 @@ class ApiClient:
         else:
             connection.close()
             self._connection = None
-        return answer
+        return result
 
     def close(self) -> None:
         if self._connection is not None:

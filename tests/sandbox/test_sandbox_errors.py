@@ -1,4 +1,4 @@
-"""Every error answer: 404 of both kinds, 405, 409, 422 and the trailing-slash 307."""
+"""Every error response: 404 of both kinds, 405, 409, 422 and the trailing-slash 307."""
 
 from __future__ import annotations
 

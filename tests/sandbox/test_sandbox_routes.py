@@ -1,4 +1,4 @@
-"""Each route's success answer: status, headers and body shape."""
+"""Each route's success response: status, headers and body shape."""
 
 from __future__ import annotations
 
