@@ -69,8 +69,10 @@ def main(argv: list[str] | None = None) -> int:
         return 1
 
     signal.signal(signal.SIGTERM, stop_on_sigterm)
-    print(f"sandbox jobs API listening on {server.url} (Ctrl+C to stop)", flush=True)
     try:
+        # The banner is inside the try because a client may stop the server
+        # as soon as it reads the URL, even before print() returns.
+        print(f"sandbox jobs API listening on {server.url} (Ctrl+C to stop)", flush=True)
         server.serve_forever()
     except KeyboardInterrupt:
         pass

@@ -63,6 +63,8 @@ def get_counts(store: JobStore, now: datetime, parameters: Parameters) -> Respon
 
 def list_jobs(store: JobStore, now: datetime, parameters: Parameters) -> Response:
     status = parameters.query_status("status")
+    # NOTE: A negative skip is rejected as "ge 0" because the real server
+    # documents skip >= 0, but its 422 body for that case was never captured.
     skip = parameters.query_int("skip", 0, minimum=0)
     limit = parameters.query_int("limit", MAX_PAGE_SIZE, minimum=1, maximum=MAX_PAGE_SIZE)
     if parameters.errors:

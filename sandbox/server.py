@@ -75,14 +75,16 @@ class SandboxRequestHandler(BaseHTTPRequestHandler):
                 b"Internal Server Error",
                 [("Content-Type", "text/plain; charset=utf-8")],
             )
+        # The line is logged before sending, so a client that has read the
+        # response knows the line is written, even if it stops the server next.
+        elapsed_ms = (time.perf_counter() - started) * 1000
+        logger.info("%s %s %d %.1f ms", self.command, self._loggable_path(), response.status, elapsed_ms)
         try:
             self._send(response)
         except ConnectionError:
             # The client gave up, but the request's work is already committed.
             logger.info("client closed the connection before the response to %s %s", self.command, self._loggable_path())
             self.close_connection = True
-        elapsed_ms = (time.perf_counter() - started) * 1000
-        logger.info("%s %s %d %.1f ms", self.command, self._loggable_path(), response.status, elapsed_ms)
 
     def _request_target(self) -> str:
         # http.server collapses a leading "//" in self.path to "/", but the

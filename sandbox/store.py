@@ -28,6 +28,7 @@ from collections.abc import Iterator
 from datetime import datetime
 from typing import Any
 
+from .clock import to_naive_utc
 from .lifecycle import PENDING_GRACE, RUNNING_MIN_AGE, JobState, next_state
 
 # SQLite integers are signed 64-bit. Larger ids and offsets match no row.
@@ -59,8 +60,12 @@ HISTORY_COLUMNS = "job_history_id, status, status_at, message"
 
 
 def format_timestamp(moment: datetime) -> str:
-    """Write naive UTC the way the real server does: 'T' separator, always six fraction digits."""
-    return moment.isoformat(timespec="microseconds")
+    """Write a time the way the real server does: naive UTC, 'T' separator, always six fraction digits.
+
+    An aware datetime from a Python caller is converted to UTC first. Offsets
+    in HTTP parameters never get here because validation drops them.
+    """
+    return to_naive_utc(moment).isoformat(timespec="microseconds")
 
 
 def parse_timestamp(text: str) -> datetime:

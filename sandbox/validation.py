@@ -37,6 +37,8 @@ DATETIME_PATTERN = re.compile(
     r"(?P<offset>Z|[+-]\d{2}(?::?\d{2})?)?$"
 )
 
+# NOTE: The real server's pydantic 1 minor version is unknown. These rules
+# follow 1.10, where "0" means the epoch and older 1.x releases reject it.
 UNIX_EPOCH = datetime(1970, 1, 1)
 # pydantic 1 reads a number above this many seconds (year 2603) as
 # milliseconds, dividing by 1000 until it is below.
@@ -147,7 +149,7 @@ def parse_naive_datetime(text: str) -> datetime:
 class Parameters:
     """The path and query values of one request, read with their validation errors.
 
-    Each ``*_int``/``query_*`` call returns the parsed value, or None after
+    Each ``path_*``/``query_*`` call returns the parsed value, or None after
     recording an error entry in ``errors``. Query strings use the last value of
     a repeated name, as Starlette's ``QueryParams.get`` does.
     """
