@@ -34,8 +34,8 @@ def build_query(params):
 
 
 def normalize_base(base):
-    """Return the API base with exactly one trailing slash."""
-    base = (base or "/api/").strip()
+    """Return the API base with exactly one trailing slash. A blank base means ``/api/``."""
+    base = (base or "").strip() or "/api/"
     return base.rstrip("/") + "/"
 
 

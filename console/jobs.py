@@ -121,8 +121,10 @@ def parse_job_id(text):
         value = value[1:].strip()
     if not value:
         raise ValueError("Enter a job id, such as 42.")
-    if not value.isdigit():
-        raise ValueError("%r is not a job id: enter a positive whole number, such as 42." % value)
+    # Only ASCII digits count, because CPython's isdigit() also accepts "²", which int() rejects.
+    if not all("0" <= char <= "9" for char in value):
+        # Not %r: MicroPython's repr writes "é" as "\xe9", and users read this sentence.
+        raise ValueError("\"%s\" is not a job id: enter a positive whole number, such as 42." % value)
     number = int(value)
     if number < 1:
         raise ValueError("Job ids start at 1: enter a positive whole number.")

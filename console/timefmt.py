@@ -16,7 +16,8 @@ def days_from_civil(year, month, day):
     """Return days since 1970-01-01 for a proleptic Gregorian date."""
     if month <= 2:
         year -= 1
-    era = (year if year >= 0 else year - 399) // 400
+    # Python's // already floors, so negative years need no C-style adjustment.
+    era = year // 400
     year_of_era = year - era * 400
     day_of_year = (153 * (month + (-3 if month > 2 else 9)) + 2) // 5 + day - 1
     day_of_era = year_of_era * 365 + year_of_era // 4 - year_of_era // 100 + day_of_year
@@ -26,7 +27,7 @@ def days_from_civil(year, month, day):
 def civil_from_days(days):
     """Return (year, month, day) for a count of days since 1970-01-01."""
     days += 719468
-    era = (days if days >= 0 else days - 146096) // 146097
+    era = days // 146097
     day_of_era = days - era * 146097
     year_of_era = (day_of_era - day_of_era // 1460 + day_of_era // 36524
                    - day_of_era // 146096) // 365
@@ -40,9 +41,14 @@ def civil_from_days(days):
     return year, month, day
 
 
+def _is_ascii_digits(text):
+    # CPython's str.isdigit() also accepts digits such as "²" and "٤"; MicroPython's does not.
+    return text != "" and all("0" <= char <= "9" for char in text)
+
+
 def _digits(text, start, count, name):
     part = text[start:start + count]
-    if len(part) != count or not part.isdigit():
+    if len(part) != count or not _is_ascii_digits(part):
         raise ValueError("invalid timestamp %r: bad %s" % (text, name))
     return int(part)
 
@@ -77,7 +83,7 @@ def parse_api_time(text):
         second = _digits(value, 17, 2, "second")
         rest = value[19:]
         if rest:
-            if rest[0] != "." or not rest[1:].isdigit():
+            if rest[0] != "." or not _is_ascii_digits(rest[1:]):
                 raise ValueError("invalid timestamp %r: bad fraction" % (text,))
             fraction = int(rest[1:]) / (10 ** len(rest[1:]))
     if not (1 <= month <= 12 and 1 <= day <= 31 and hour < 24 and minute < 60
@@ -89,6 +95,8 @@ def parse_api_time(text):
 
 def split_epoch(epoch):
     """Return (year, month, day, hour, minute, second, microsecond) in UTC."""
+    # NOTE: a float epoch keeps whole microseconds exact only while |epoch| < 2**32 s
+    # (1833-11-24 to 2106-02-07); outside that range the microseconds can be off.
     micros_total = int(round(epoch * 1000000))
     seconds_total, micros = divmod(micros_total, 1000000)
     days, seconds = divmod(seconds_total, SECONDS_PER_DAY)

@@ -16,7 +16,8 @@ def default_view():
 
 
 def _positive_int(text):
-    if text and text.isdigit():
+    # Only ASCII digits count, because CPython's isdigit() also accepts "²", which int() rejects.
+    if text and all("0" <= char <= "9" for char in text):
         number = int(text)
         if number >= 1:
             return number
@@ -24,7 +25,11 @@ def _positive_int(text):
 
 
 def unquote(text):
-    """Decode %XX escapes and ``+`` in a query value; bad escapes stay as they are."""
+    """Decode %XX escapes and ``+`` in a query value.
+
+    Bad escapes stay as they are, and a value whose escapes are not UTF-8
+    (such as ``%FF``) is returned with only ``+`` decoded.
+    """
     raw = bytearray()
     index = 0
     text = text.replace("+", " ")
@@ -36,7 +41,10 @@ def unquote(text):
             continue
         raw.extend(char.encode("utf-8"))
         index += 1
-    return bytes(raw).decode("utf-8")
+    try:
+        return bytes(raw).decode("utf-8")
+    except UnicodeError:
+        return text
 
 
 def _is_hex(pair):
