@@ -35,6 +35,13 @@ class _RelayHandler(http.server.BaseHTTPRequestHandler):
     def _relay(self):
         relay = self.server.relay
         relay.record(self.command, self.path)
+        relay.enter()
+        try:
+            self._forward(relay)
+        finally:
+            relay.leave()
+
+    def _forward(self, relay):
         delay = relay.delay
         if delay:
             time.sleep(delay)
@@ -82,6 +89,8 @@ class Relay:
         self.server = None
         self.requests = []
         self.sockets = set()
+        self.in_flight = 0
+        self.max_in_flight = 0
         self._lock = threading.Lock()
         self.start()
 
@@ -95,6 +104,15 @@ class Relay:
                 self.sockets.add(sock)
             else:
                 self.sockets.discard(sock)
+
+    def enter(self):
+        with self._lock:
+            self.in_flight += 1
+            self.max_in_flight = max(self.max_in_flight, self.in_flight)
+
+    def leave(self):
+        with self._lock:
+            self.in_flight -= 1
 
     def record(self, method, path):
         with self._lock:

@@ -1,0 +1,75 @@
+"""Canceling: confirmation, reason, the 409 race, and pending jobs only."""
+
+import re
+import time
+
+from playwright.sync_api import expect
+
+
+def test_cancel_from_row_with_reason(console, stack):
+    job = stack.api.create_far_future("cancel from row")
+    console.ask_cancel(job["job_id"])
+    expect(console.cancel_title).to_have_text("Cancel job %d?" % job["job_id"])
+    expect(console.page.locator("#cancel-summary")).to_contain_text("cancel from row")
+    console.cancel_reason.fill("not needed")
+    console.cancel_confirm.click()
+    expect(console.cancel_dialog).to_be_hidden()
+    expect(console.notice).to_have_text("Job %d canceled." % job["job_id"])
+    expect(console.row_status(job["job_id"])).to_have_text("Canceled")
+    after = stack.api.job(job["job_id"])
+    assert after["status"] == "CANCELED"
+    assert after["message"] == "not needed"
+
+
+def test_cancel_from_detail(console, stack):
+    job = stack.api.create_far_future("cancel from detail")
+    console.open_job(job["job_id"])
+    console.detail_cancel.click()
+    expect(console.cancel_dialog).to_be_visible()
+    console.cancel_confirm.click()
+    expect(console.detail_status).to_have_text("Canceled")
+    expect(console.detail_cancel).to_be_hidden()
+    assert stack.api.job(job["job_id"])["status"] == "CANCELED"
+
+
+def test_keep_job_sends_nothing(console, stack):
+    job = stack.api.create_far_future("keep me")
+    console.ask_cancel(job["job_id"])
+    console.cancel_keep.click()
+    expect(console.cancel_dialog).to_be_hidden()
+    assert stack.relay.posts() == []
+    assert stack.api.job(job["job_id"])["status"] == "PENDING"
+
+
+def test_cancel_offered_for_pending_only(console, stack):
+    pending = stack.api.create_far_future("offer pending")
+    canceled = stack.api.create_far_future("offer canceled")
+    stack.api.cancel(canceled["job_id"])
+    done = stack.api.create("offer done", "2020-01-01T00:00:00")
+    stack.api.call("GET", "/")
+    expect(console.row_cancel(pending["job_id"])).to_be_visible()
+    expect(console.row_status(canceled["job_id"])).to_have_text("Canceled")
+    expect(console.row_cancel(canceled["job_id"])).to_be_hidden()
+    expect(console.row_cancel(done["job_id"])).to_be_hidden()
+    console.open_job(done["job_id"])
+    expect(console.detail_cancel).to_be_hidden()
+
+
+def test_conflict_says_new_state(console, stack):
+    # The job falls due in 3 s; the API starts it on the first request 2 s after that.
+    start = time.time() + 3
+    job = stack.api.create("race", time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(start)))
+    expect(console.row_cancel(job["job_id"])).to_be_visible()
+    console.set_interval("off")
+    console.ask_cancel(job["job_id"])
+    deadline = time.time() + 30
+    while stack.api.job(job["job_id"])["status"] == "PENDING":
+        assert time.time() < deadline, "the job did not start within 30 s"
+        console.page.wait_for_timeout(250)
+    console.cancel_confirm.click()
+    expect(console.cancel_dialog).to_be_hidden()
+    expect(console.notice).to_have_text(re.compile(
+        r"Job %d is now (RUNNING|DONE) and cannot be canceled: only pending jobs can be\." % job["job_id"]))
+    expect(console.notice).to_have_class(re.compile(r"\berror\b"))
+    expect(console.row_cancel(job["job_id"])).to_be_hidden()
+    expect(console.row_status(job["job_id"])).not_to_have_text("Pending")
