@@ -22,6 +22,7 @@ from __future__ import annotations
 import argparse
 import email.utils
 import errno
+import functools
 import http.client
 import ipaddress
 import json
@@ -65,6 +66,12 @@ CLIENT_IDLE_TIMEOUT_SECONDS = 60.0
 # that the API is closing.
 MAX_UPSTREAM_IDLE_SECONDS = 4.0
 MAX_IDLE_UPSTREAM_CONNECTIONS = 64
+# Limits on a request or response head, the same as http.server's and
+# http.client's.
+MAX_REQUEST_LINE_BYTES = 65536
+MAX_REQUEST_HEADERS = 100
+MAX_UPSTREAM_LINE_BYTES = 65536
+MAX_UPSTREAM_HEADERS = 100
 
 CORS_ALLOWED_METHODS = ("GET", "HEAD", "POST", "OPTIONS")
 CORS_MAX_AGE_SECONDS = 600
@@ -116,6 +123,10 @@ READ_CHUNK_BYTES = 64 * 1024
 # A percent-encoded slash, backslash or NUL can only be an attempt to smuggle
 # a path separator past the segment checks below.
 _ENCODED_SEPARATOR = re.compile(r"%(2f|5c|00)", re.IGNORECASE)
+_HEADER_NAME = re.compile(r"[!#$%&'*+\-.^_`|~0-9A-Za-z]+")
+# Spaces and control characters would end or split the request line.
+_REQUEST_TARGET = re.compile(r"[^\x00-\x20\x7f]+")
+_FORBIDDEN_IN_HEADER_VALUE = re.compile(r"[\r\n\x00]")
 _HEADER_TOKEN_LIST = re.compile(r"[!#$%&'*+\-.^_`|~0-9A-Za-z, \t]*")
 _CONTROL_CHARACTERS = str.maketrans(
     {code: f"\\x{code:02x}" for code in (*range(0x20), *range(0x7F, 0xA0))}
@@ -271,6 +282,7 @@ def is_loopback_host(host: str) -> bool:
         return False
 
 
+@functools.lru_cache(maxsize=256)
 def is_allowed_host(host_value: str, configured_host: str) -> bool:
     """Return whether a Host header names a loopback host or configured_host.
 
@@ -316,12 +328,177 @@ class UpstreamError(Exception):
         self.detail = detail
 
 
+class InvalidForwardRequest(Exception):
+    """A client request that cannot be forwarded as HTTP/1.1, so the client gets a 400."""
+
+
+class UpstreamProtocolError(Exception):
+    """An upstream response that breaks HTTP/1.1 framing."""
+
+
+class _ClosedWithoutResponse(ConnectionError):
+    """The upstream closed the connection before sending a status line."""
+
+
+class _ConnectFailed(Exception):
+    """Wrap an OSError from connect(), which proves that no request was sent."""
+
+
 @dataclass
 class UpstreamResponse:
     status: int
     reason: str
     headers: list[tuple[str, str]]
     body: bytes
+
+
+class UpstreamConnection:
+    """One HTTP/1.1 connection to the upstream, with its buffered reader.
+
+    The proxy parses responses itself instead of using http.client, which
+    parses every header block with the email package and opens a new file
+    object per response. Against the simulator on a 2-CPU machine with
+    CPython 3.11, that took 0.1 to 0.3 ms off each request (an estimate from
+    a few runs of a loop of GET /jobs?limit=100).
+    """
+
+    def __init__(self, sock: socket.socket) -> None:
+        self.sock = sock
+        self.reader = sock.makefile("rb")
+        self.will_close = False
+
+    @classmethod
+    def open(cls, host: str, port: int, timeout: float) -> UpstreamConnection:
+        sock = socket.create_connection((host, port), timeout=timeout)
+        # The request head and body leave in one send(), so Nagle's algorithm
+        # only delays small writes and is disabled.
+        sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        return cls(sock)
+
+    def close(self) -> None:
+        self.reader.close()
+        self.sock.close()
+
+    def exchange(self, request: bytes, method: str, deadline: float) -> UpstreamResponse:
+        """Send request bytes and read the whole response before the deadline."""
+        self.sock.settimeout(_seconds_left(deadline))
+        self.sock.sendall(request)
+
+        while True:
+            version, status, reason = self._read_status_line(deadline)
+            headers = self._read_header_block()
+            # Interim responses such as 103 Early Hints precede the final one.
+            if not 100 <= status < 200 or status == HTTPStatus.SWITCHING_PROTOCOLS:
+                break
+
+        connection_tokens = _header_tokens(headers, "connection")
+        if version == "HTTP/1.0":
+            self.will_close = "keep-alive" not in connection_tokens
+        else:
+            self.will_close = "close" in connection_tokens
+        body = self._read_body(method, status, headers, deadline)
+        return UpstreamResponse(status=status, reason=reason, headers=headers, body=body)
+
+    def _readline(self) -> bytes:
+        line = self.reader.readline(MAX_UPSTREAM_LINE_BYTES + 1)
+        if len(line) > MAX_UPSTREAM_LINE_BYTES:
+            raise UpstreamProtocolError(f"a line longer than {MAX_UPSTREAM_LINE_BYTES} bytes")
+        return line
+
+    def _read_status_line(self, deadline: float) -> tuple[str, int, str]:
+        # One timeout covers the response head, because its lines usually
+        # arrive in the same segment.
+        self.sock.settimeout(_seconds_left(deadline))
+        line = self._readline()
+        if not line:
+            raise _ClosedWithoutResponse("it closed the connection without a response")
+        text = line.decode("latin-1").rstrip("\r\n")
+        version, _, rest = text.partition(" ")
+        status_text, _, reason = rest.partition(" ")
+        if version not in ("HTTP/1.0", "HTTP/1.1") or len(status_text) != 3 or not status_text.isdigit():
+            raise UpstreamProtocolError(f"invalid status line {text[:100]!r}")
+        return version, int(status_text), reason
+
+    def _read_header_block(self) -> list[tuple[str, str]]:
+        headers: list[tuple[str, str]] = []
+        while True:
+            line = self._readline()
+            if line in (b"\r\n", b"\n"):
+                return headers
+            if not line:
+                raise UpstreamProtocolError("the connection closed inside the response headers")
+            if len(headers) >= MAX_UPSTREAM_HEADERS:
+                raise UpstreamProtocolError(f"more than {MAX_UPSTREAM_HEADERS} response headers")
+            text = line.decode("latin-1").rstrip("\r\n")
+            if text.startswith((" ", "\t")) and headers:
+                # An obsolete line folding continues the previous value
+                # (RFC 9112 section 5.2), and is replaced by a space.
+                name, value = headers[-1]
+                headers[-1] = (name, f"{value} {text.strip()}")
+                continue
+            name, colon, value = text.partition(":")
+            if not colon or not _HEADER_NAME.fullmatch(name):
+                raise UpstreamProtocolError(f"invalid header line {text[:100]!r}")
+            headers.append((name, value.strip(" \t")))
+
+    def _read_body(self, method: str, status: int, headers: list[tuple[str, str]], deadline: float) -> bytes:
+        # Message body length rules of RFC 9112 section 6.3, in order.
+        if method == "HEAD" or status in (204, 304) or status < 200:
+            return b""
+        transfer_codings = _header_tokens(headers, "transfer-encoding")
+        if transfer_codings and transfer_codings[-1] == "chunked":
+            return self._read_chunked_body(deadline)
+        if transfer_codings:
+            return self._read_until_close(deadline)
+
+        lengths = {value.strip() for name, value in headers if name.lower() == "content-length"}
+        if not lengths:
+            return self._read_until_close(deadline)
+        if len(lengths) > 1 or not next(iter(lengths)).isdigit():
+            raise UpstreamProtocolError(f"invalid Content-Length {sorted(lengths)!r}")
+        return self._read_exactly(int(next(iter(lengths))), deadline)
+
+    def _read_exactly(self, length: int, deadline: float) -> bytes:
+        chunks = []
+        remaining = length
+        while remaining > 0:
+            self.sock.settimeout(_seconds_left(deadline))
+            chunk = self.reader.read1(min(remaining, READ_CHUNK_BYTES))
+            if not chunk:
+                raise UpstreamProtocolError(f"the connection closed {remaining} bytes before the end of the body")
+            chunks.append(chunk)
+            remaining -= len(chunk)
+        return b"".join(chunks)
+
+    def _read_chunked_body(self, deadline: float) -> bytes:
+        chunks = []
+        while True:
+            self.sock.settimeout(_seconds_left(deadline))
+            size_line = self._readline()
+            size_text = size_line.split(b";", 1)[0].strip()
+            try:
+                size = int(size_text, 16)
+            except ValueError:
+                raise UpstreamProtocolError(f"invalid chunk size {size_text[:20]!r}") from None
+            if size == 0:
+                break
+            chunks.append(self._read_exactly(size, deadline))
+            self._readline()
+        # Trailer fields end with an empty line, and the proxy drops them.
+        self.sock.settimeout(_seconds_left(deadline))
+        while self._readline() not in (b"\r\n", b"\n", b""):
+            pass
+        return b"".join(chunks)
+
+    def _read_until_close(self, deadline: float) -> bytes:
+        self.will_close = True
+        chunks = []
+        while True:
+            self.sock.settimeout(_seconds_left(deadline))
+            chunk = self.reader.read1(READ_CHUNK_BYTES)
+            if not chunk:
+                return b"".join(chunks)
+            chunks.append(chunk)
 
 
 class UpstreamPool:
@@ -335,11 +512,15 @@ class UpstreamPool:
 
     def __init__(self, base_url: str, timeout: float) -> None:
         parts = urllib.parse.urlsplit(base_url)
-        if parts.scheme not in ("http", "https") or not parts.hostname:
+        if parts.scheme != "http" or not parts.hostname or parts.query or parts.fragment:
             raise ValueError(
                 f"invalid API URL {base_url!r}: expected http://host[:port], "
                 "for example http://127.0.0.1:8000"
             )
+        try:
+            port = parts.port or 80
+        except ValueError as error:
+            raise ValueError(f"invalid API URL {base_url!r}: {error}") from None
         if timeout <= 0:
             raise ValueError(f"invalid timeout {timeout!r}: expected a number of seconds above 0")
         self.base_url = base_url.rstrip("/")
@@ -347,11 +528,8 @@ class UpstreamPool:
         self._base_path = parts.path.rstrip("/")
         self._netloc = parts.netloc
         self._hostname = parts.hostname
-        self._port = parts.port
-        self._connection_class = (
-            http.client.HTTPSConnection if parts.scheme == "https" else http.client.HTTPConnection
-        )
-        self._idle: list[tuple[http.client.HTTPConnection, float]] = []
+        self._port = port
+        self._idle: list[tuple[UpstreamConnection, float]] = []
         self._lock = threading.Lock()
 
     def target_for(self, rest: str) -> str:
@@ -365,18 +543,21 @@ class UpstreamPool:
         headers: Iterable[tuple[str, str]],
         body: bytes,
     ) -> UpstreamResponse:
-        """Send one request and return the whole response, or raise UpstreamError."""
-        headers = list(headers)
+        """Send one request and return the whole response.
+
+        Raises InvalidForwardRequest when the request cannot be written as
+        HTTP/1.1, and UpstreamError when the exchange fails.
+        """
+        request = self._serialize(method, target, headers, body)
         deadline = time.monotonic() + self.timeout
         for attempt in (1, 2):
             connection, reused = self._acquire()
+            # _exchange() closes the connection on any error.
             try:
-                response = self._exchange(connection, method, target, headers, body, deadline)
+                return self._exchange(connection, request, method, deadline)
             except _ConnectFailed as error:
-                connection.close()
                 raise self._failure(error) from error.__cause__
             except ConnectionError as error:
-                connection.close()
                 if reused and attempt == 1 and method in IDEMPOTENT_METHODS:
                     logger.info(
                         "Resending %s %s on a new connection: the reused one failed (%s)",
@@ -386,18 +567,8 @@ class UpstreamPool:
                     )
                     continue
                 raise self._failure(error) from error
-            except (http.client.InvalidURL, ValueError):
-                # putrequest() and putheader() reject control characters in
-                # the target or a header before anything is sent.
-                connection.close()
-                raise
-            except (OSError, http.client.HTTPException) as error:
-                connection.close()
+            except (OSError, UpstreamProtocolError) as error:
                 raise self._failure(error) from error
-            except BaseException:
-                connection.close()
-                raise
-            return response
         raise AssertionError("unreachable: the second attempt returns or raises")
 
     def close(self) -> None:
@@ -406,19 +577,34 @@ class UpstreamPool:
         for connection, _ in idle:
             connection.close()
 
-    def _acquire(self) -> tuple[http.client.HTTPConnection, bool]:
+    def _serialize(self, method: str, target: str, headers: Iterable[tuple[str, str]], body: bytes) -> bytes:
+        if not _REQUEST_TARGET.fullmatch(target):
+            raise InvalidForwardRequest(f"invalid request target {target!r}")
+        lines = [f"{method} {target} HTTP/1.1", f"Host: {self._netloc}"]
+        for name, value in headers:
+            if not _HEADER_NAME.fullmatch(name) or _FORBIDDEN_IN_HEADER_VALUE.search(value):
+                raise InvalidForwardRequest(f"invalid header {name!r}")
+            lines.append(f"{name}: {value}")
+        if body or method not in IDEMPOTENT_METHODS:
+            lines.append(f"Content-Length: {len(body)}")
+        try:
+            head = ("\r\n".join(lines) + "\r\n\r\n").encode("latin-1")
+        except UnicodeEncodeError:
+            raise InvalidForwardRequest("a request header is not Latin-1 text") from None
+        return head + body
+
+    def _acquire(self) -> tuple[UpstreamConnection | None, bool]:
         now = time.monotonic()
         while True:
             with self._lock:
                 if not self._idle:
-                    break
+                    return None, False
                 connection, idle_since = self._idle.pop()
-            if now - idle_since < MAX_UPSTREAM_IDLE_SECONDS and not _is_closed_by_peer(connection):
+            if now - idle_since < MAX_UPSTREAM_IDLE_SECONDS and not _is_closed_by_peer(connection.sock):
                 return connection, True
             connection.close()
-        return self._connection_class(self._hostname, self._port, timeout=self.timeout), False
 
-    def _release(self, connection: http.client.HTTPConnection) -> None:
+    def _release(self, connection: UpstreamConnection) -> None:
         with self._lock:
             if len(self._idle) < MAX_IDLE_UPSTREAM_CONNECTIONS:
                 self._idle.append((connection, time.monotonic()))
@@ -427,55 +613,28 @@ class UpstreamPool:
 
     def _exchange(
         self,
-        connection: http.client.HTTPConnection,
+        connection: UpstreamConnection | None,
+        request: bytes,
         method: str,
-        target: str,
-        headers: list[tuple[str, str]],
-        body: bytes,
         deadline: float,
     ) -> UpstreamResponse:
-        if connection.sock is None:
-            connection.timeout = _seconds_left(deadline)
+        if connection is None:
             try:
-                connection.connect()
+                connection = UpstreamConnection.open(self._hostname, self._port, _seconds_left(deadline))
             except TimeoutError:
                 raise
             except OSError as error:
                 raise _ConnectFailed() from error
-        else:
-            connection.sock.settimeout(_seconds_left(deadline))
-
-        connection.putrequest(method, target, skip_host=True, skip_accept_encoding=True)
-        connection.putheader("Host", self._netloc)
-        for name, value in headers:
-            connection.putheader(name, value)
-        if body or method not in IDEMPOTENT_METHODS:
-            connection.putheader("Content-Length", str(len(body)))
-        connection.endheaders(body or None)
-
-        response = connection.getresponse()
-        chunks = []
-        while True:
-            seconds_left = _seconds_left(deadline)
-            # getresponse() detaches the socket from a connection that the
-            # upstream will close, so the last timeout set stays in force.
-            if connection.sock is not None:
-                connection.sock.settimeout(seconds_left)
-            chunk = response.read(READ_CHUNK_BYTES)
-            if not chunk:
-                break
-            chunks.append(chunk)
-
-        if response.will_close:
+        try:
+            response = connection.exchange(request, method, deadline)
+        except BaseException:
+            connection.close()
+            raise
+        if connection.will_close:
             connection.close()
         else:
             self._release(connection)
-        return UpstreamResponse(
-            status=response.status,
-            reason=response.reason,
-            headers=list(response.msg.items()),
-            body=b"".join(chunks),
-        )
+        return response
 
     def _failure(self, error: BaseException) -> UpstreamError:
         if isinstance(error, TimeoutError):
@@ -498,8 +657,8 @@ class UpstreamPool:
                 f"Could not connect to the jobs API at {self.base_url}: {reason}. "
                 "Start it (tox -e run) or pass --api with its URL.",
             )
-        if isinstance(error, http.client.RemoteDisconnected):
-            reason = "it closed the connection without a response"
+        if isinstance(error, UpstreamProtocolError):
+            reason = f"invalid response: {error}"
         else:
             reason = str(error) or type(error).__name__
         return UpstreamError(
@@ -509,8 +668,13 @@ class UpstreamPool:
         )
 
 
-class _ConnectFailed(Exception):
-    """Wrap an OSError from connect(), which proves that no request was sent."""
+def _header_tokens(headers: list[tuple[str, str]], name: str) -> list[str]:
+    """Return the lower-case comma-separated tokens of every header with this name."""
+    tokens = []
+    for header_name, value in headers:
+        if header_name.lower() == name:
+            tokens.extend(token.strip().lower() for token in value.split(",") if token.strip())
+    return tokens
 
 
 def _seconds_left(deadline: float) -> float:
@@ -520,19 +684,13 @@ def _seconds_left(deadline: float) -> float:
     return remaining
 
 
-def _is_closed_by_peer(connection: http.client.HTTPConnection) -> bool:
+def _is_closed_by_peer(sock: socket.socket) -> bool:
     """Return whether an idle connection has been closed, or has unread input."""
-    sock = connection.sock
-    if sock is None:
-        return True
     try:
-        # _exchange() sets the real timeout before the connection is used.
+        # exchange() sets the real timeout before the connection is used.
         sock.settimeout(0)
         sock.recv(1, socket.MSG_PEEK)
     except BlockingIOError:
-        return False
-    except ValueError:
-        # SSL sockets accept no recv flags, so they are assumed to be open.
         return False
     except OSError:
         return True
@@ -588,8 +746,124 @@ class ConsoleRequestHandler(BaseHTTPRequestHandler):
             self._log_request_line()
 
     def parse_request(self) -> bool:
+        """Parse the request line and headers, or send an error and return False.
+
+        This keeps the checks, limits and status codes of CPython 3.11's
+        BaseHTTPRequestHandler.parse_request(), but splits header lines
+        itself. The base class parses them with the email package, which
+        took about a fifth of the proxy's CPU time per request in a cProfile
+        run of GET /api/jobs requests.
+        """
         self._started = time.perf_counter()
-        return super().parse_request()
+        self.command = None
+        self.request_version = self.default_request_version
+        self.close_connection = True
+        if not self._parse_request_line():
+            return False
+
+        headers = self._read_request_headers()
+        if headers is None:
+            return False
+        self.headers = headers
+
+        connection_tokens = {token.strip().lower() for token in headers.get("Connection", "").split(",")}
+        if "close" in connection_tokens:
+            self.close_connection = True
+        elif "keep-alive" in connection_tokens and self.protocol_version >= "HTTP/1.1":
+            self.close_connection = False
+
+        expect = headers.get("Expect", "")
+        if (
+            expect.lower() == "100-continue"
+            and self.protocol_version >= "HTTP/1.1"
+            and self.request_version >= "HTTP/1.1"
+        ):
+            return self.handle_expect_100()
+        return True
+
+    def handle_expect_100(self) -> bool:
+        # The base class writes 100 Continue into the buffered wfile, and the
+        # client waits for it before sending the body.
+        accepted = super().handle_expect_100()
+        self.wfile.flush()
+        return accepted
+
+    def _parse_request_line(self) -> bool:
+        requestline = str(self.raw_requestline, "iso-8859-1").rstrip("\r\n")
+        self.requestline = requestline
+        words = requestline.split()
+        if not words:
+            return False
+
+        if len(words) >= 3:
+            version = words[-1]
+            major, dot, minor = version.removeprefix("HTTP/").partition(".")
+            if (
+                not version.startswith("HTTP/")
+                or not dot
+                or not (major.isdigit() and minor.isdigit())
+                or len(major) > 10
+                or len(minor) > 10
+            ):
+                self.send_error(HTTPStatus.BAD_REQUEST, f"Bad request version ({version!r})")
+                return False
+            version_number = (int(major), int(minor))
+            if version_number >= (1, 1) and self.protocol_version >= "HTTP/1.1":
+                self.close_connection = False
+            if version_number >= (2, 0):
+                self.send_error(HTTPStatus.HTTP_VERSION_NOT_SUPPORTED, f"Invalid HTTP version ({major}.{minor})")
+                return False
+            self.request_version = version
+
+        if not 2 <= len(words) <= 3:
+            self.send_error(HTTPStatus.BAD_REQUEST, f"Bad request syntax ({requestline!r})")
+            return False
+        command, path = words[:2]
+        if len(words) == 2:
+            self.close_connection = True
+            if command != "GET":
+                self.send_error(HTTPStatus.BAD_REQUEST, f"Bad HTTP/0.9 request type ({command!r})")
+                return False
+        self.command, self.path = command, path
+        # A target starting with // reads as a scheme-relative URL to other
+        # hosts, which CPython reduces to one slash against open redirects.
+        if self.path.startswith("//"):
+            self.path = "/" + self.path.lstrip("/")
+        return True
+
+    def _read_request_headers(self) -> http.client.HTTPMessage | None:
+        headers = http.client.HTTPMessage()
+        previous: tuple[str, str] | None = None
+        count = 0
+        while True:
+            line = self.rfile.readline(MAX_REQUEST_LINE_BYTES + 1)
+            if len(line) > MAX_REQUEST_LINE_BYTES:
+                self.send_error(HTTPStatus.REQUEST_HEADER_FIELDS_TOO_LARGE, "Line too long")
+                return None
+            if line in (b"\r\n", b"\n", b""):
+                break
+            count += 1
+            if count > MAX_REQUEST_HEADERS:
+                self.send_error(HTTPStatus.REQUEST_HEADER_FIELDS_TOO_LARGE, "Too many headers")
+                return None
+
+            text = line.decode("iso-8859-1").rstrip("\r\n")
+            if text.startswith((" ", "\t")) and previous is not None:
+                # An obsolete line folding continues the previous value and
+                # is replaced by a space (RFC 9112 section 5.2).
+                previous = (previous[0], f"{previous[1]} {text.strip()}")
+                continue
+            if previous is not None:
+                headers[previous[0]] = previous[1]
+            name, colon, value = text.partition(":")
+            # Whitespace before the colon must be rejected (RFC 9112 section 5.1).
+            if not colon or not _HEADER_NAME.fullmatch(name):
+                self.send_error(HTTPStatus.BAD_REQUEST, f"Invalid header line {text[:100]!r}")
+                return None
+            previous = (name, value.strip(" \t"))
+        if previous is not None:
+            headers[previous[0]] = previous[1]
+        return headers
 
     def send_response_only(self, code: int, message: str | None = None) -> None:
         if code >= 200:
@@ -692,8 +966,8 @@ class ConsoleRequestHandler(BaseHTTPRequestHandler):
             logger.warning("%s %s failed: %s", self.command, target, error.detail)
             self._send_json(error.status, error.detail, cors_headers)
             return
-        except (http.client.InvalidURL, ValueError) as error:
-            self._send_json(HTTPStatus.BAD_REQUEST, f"Invalid request for the jobs API: {error}.", cors_headers)
+        except InvalidForwardRequest as error:
+            self._send_json(HTTPStatus.BAD_REQUEST, f"Cannot forward the request to the jobs API: {error}.", cors_headers)
             return
         finally:
             self._upstream_ms = (time.perf_counter() - started) * 1000
@@ -703,9 +977,10 @@ class ConsoleRequestHandler(BaseHTTPRequestHandler):
     def _send_upstream_response(self, response: UpstreamResponse, cors_headers: list[tuple[str, str]]) -> None:
         # The proxy owns the CORS policy, so upstream CORS headers are dropped,
         # and its Vary: Origin merges into the upstream's Vary.
-        headers = []
+        lines = [f"{self.protocol_version} {response.status} {response.reason}"]
         vary = []
         has_date = False
+        has_nosniff = False
         content_length = None
         for name, value in _without_hop_by_hop(response.headers):
             lower = name.lower()
@@ -719,32 +994,37 @@ class ConsoleRequestHandler(BaseHTTPRequestHandler):
                 continue
             if lower == "date":
                 has_date = True
-            headers.append((name, value))
+            elif lower == "x-content-type-options":
+                has_nosniff = True
+            lines.append(f"{name}: {value}")
 
         status = response.status
-        bodiless = status in (HTTPStatus.NO_CONTENT, HTTPStatus.NOT_MODIFIED) or status < 200
-        if self.command == "HEAD" or status == HTTPStatus.NOT_MODIFIED:
+        bodiless = status in (204, 304) or status < 200
+        if self.command == "HEAD" or status == 304:
             if content_length is not None:
-                headers.append(("Content-Length", content_length))
+                lines.append(f"Content-Length: {content_length}")
         elif not bodiless:
-            headers.append(("Content-Length", str(len(response.body))))
+            lines.append(f"Content-Length: {len(response.body)}")
         if not has_date:
-            headers.append(("Date", self.date_time_string()))
+            lines.append(f"Date: {self.date_time_string()}")
         for name, value in cors_headers:
             if name == "Vary":
                 vary.append(value)
             else:
-                headers.append((name, value))
-        headers.append(("Vary", ", ".join(vary)))
-        if not any(name.lower() == "x-content-type-options" for name, _ in headers):
-            headers.append(("X-Content-Type-Options", "nosniff"))
+                lines.append(f"{name}: {value}")
+        lines.append(f"Vary: {', '.join(vary)}")
+        if not has_nosniff:
+            lines.append("X-Content-Type-Options: nosniff")
 
-        self.send_response_only(status, response.reason)
-        for name, value in headers:
-            self.send_header(name, value)
-        self.end_headers()
-        if self.command != "HEAD" and not bodiless:
-            self.wfile.write(response.body)
+        # The head is composed as one string instead of through send_header(),
+        # which saves time on every proxied response. Upstream names and
+        # values were parsed line by line, so they contain no line breaks.
+        self._response_status = status
+        head = ("\r\n".join(lines) + "\r\n\r\n").encode("latin-1")
+        send_body = self.command != "HEAD" and not bodiless
+        if self.request_version == "HTTP/0.9":
+            head = b""
+        self.wfile.write(head + response.body if send_body else head)
 
     def _answer_preflight(self, origin: str, origin_allowed: bool) -> None:
         vary = "Origin, Access-Control-Request-Method, Access-Control-Request-Headers"
@@ -1002,6 +1282,9 @@ class ConsoleServer(ThreadingHTTPServer):
     daemon_threads = True
     # server_close() must not wait for idle keep-alive connections.
     block_on_close = False
+    # socketserver's default listen backlog of 5 drops connections when a
+    # page or a test opens many at once, and the client retries after 1 s.
+    request_queue_size = 128
 
     def __init__(
         self,
@@ -1226,7 +1509,24 @@ def _raise_keyboard_interrupt(signum: int, frame: object) -> None:
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s", stream=sys.stderr)
+    # The log format uses none of these record fields, and collecting them
+    # costs time on every request (see "Optimization" in the logging HOWTO).
+    logging.logThreads = False
+    logging.logProcesses = False
+    logging.logMultiprocessing = False
+    logging._srcfile = None
 
+    # SIGTERM stops the server the same way as Ctrl+C, from start-up on.
+    signal.signal(signal.SIGTERM, _raise_keyboard_interrupt)
+    try:
+        return _run(args)
+    except KeyboardInterrupt:
+        # _run() has closed the server and stopped the simulator on its way out.
+        print("Stopped.", flush=True)
+        return 0
+
+
+def _run(args: argparse.Namespace) -> int:
     simulator = None
     if args.api:
         api_url = args.api.rstrip("/")
@@ -1261,17 +1561,13 @@ def main(argv: list[str] | None = None) -> int:
             print(_bind_failure_message(error, args.host, args.port), file=sys.stderr)
             return 1
 
-        if simulator is None:
-            _warn_if_unreachable(api_url)
-        print(f"Serving the jobs console at {server.url}/", flush=True)
-        print(f"Jobs API: {api_description}", flush=True)
-        print("Press Ctrl+C to stop.", flush=True)
-
-        signal.signal(signal.SIGTERM, _raise_keyboard_interrupt)
         try:
+            if simulator is None:
+                _warn_if_unreachable(api_url)
+            print(f"Serving the jobs console at {server.url}/", flush=True)
+            print(f"Jobs API: {api_description}", flush=True)
+            print("Press Ctrl+C to stop.", flush=True)
             server.serve_forever()
-        except KeyboardInterrupt:
-            print("Stopping.", flush=True)
         finally:
             server.server_close()
     finally:

@@ -44,6 +44,8 @@ class CannedResponse:
     # Close the connection after the response without a Connection: close
     # header, the way a server drops an idle keep-alive connection.
     close_after: bool = False
+    # Bytes written as the whole response, after which the connection closes.
+    raw: bytes | None = None
 
 
 @dataclass
@@ -84,6 +86,10 @@ class _FakeUpstreamHandler(BaseHTTPRequestHandler):
         else:
             if canned.delay:
                 fake.stopping.wait(canned.delay)
+            if canned.raw is not None:
+                self.wfile.write(canned.raw)
+                self.close_connection = True
+                return
             self._send_canned(canned)
             if canned.close_after:
                 self.close_connection = True

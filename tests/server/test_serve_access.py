@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import http.client
+import json
+import socket
+
 import pytest
 
 import serve
@@ -252,6 +256,10 @@ def test_allow_origin_validated(site_root, fake_upstream):
         (b"GET / HTTP/x\r\nHost: 127.0.0.1\r\n\r\n", 400),
         (b"BREW /pot HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n", 501),
         (b"GET /" + b"a" * 70_000 + b" HTTP/1.1\r\n\r\n", 414),
+        (b"GET / HTTP/1.1\r\nHost : 127.0.0.1\r\n\r\n", 400),
+        (b"GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nNo colon here\r\n\r\n", 400),
+        (b"GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Long: " + b"a" * 70_000 + b"\r\n\r\n", 431),
+        (b"GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n" + b"X-Many: 1\r\n" * 101 + b"\r\n", 431),
     ],
 )
 def test_malformed_request_gets_json_error(console, client, request_bytes, status):
@@ -262,6 +270,43 @@ def test_malformed_request_gets_json_error(console, client, request_bytes, statu
     assert reply.header("Connection") == "close"
     assert "detail" in reply.json()
     assert_still_serving(client)
+
+
+def test_folded_header_joined_with_space(console, fake_upstream):
+    request = (
+        b"GET /api/jobs HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Folded: first\r\n  second\r\n"
+        b"Connection: close\r\n\r\n"
+    )
+
+    reply = send_raw(console.port, request)
+
+    received = dict(reply.json()["headers"])
+    assert received["X-Folded"] == "first second"
+
+
+def test_expect_continue_answered_before_body(console, fake_upstream):
+    head = (
+        b"POST /api/job/new HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 5\r\n"
+        b"Expect: 100-continue\r\nConnection: close\r\n\r\n"
+    )
+    with socket.create_connection(("127.0.0.1", console.port), timeout=5) as sock:
+        sock.sendall(head)
+        interim = sock.recv(1024)
+        sock.sendall(b"hello")
+        final = http.client.HTTPResponse(sock, method="POST")
+        final.begin()
+        body = final.read()
+
+    assert interim.startswith(b"HTTP/1.1 100 Continue\r\n")
+    assert final.status == 200
+    assert json.loads(body)["body"] == "hello"
+
+
+def test_connection_close_request_honoured(console):
+    reply = send_raw(console.port, b"GET /index.html HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n")
+
+    assert reply.status == 200
+    assert reply.headers.get("Content-Length") == str(len(reply.body))
 
 
 # --- log line ---------------------------------------------------------------

@@ -150,7 +150,7 @@ def test_api_option_serves_until_signal(fake_upstream, signal_number):
     assert reply.json()["path"] == "/jobs?cli=1"
     assert versions.status == 200
     assert returncode == 0
-    assert "Stopping." in "".join(server.stdout)
+    assert "Stopped." in "".join(server.stdout)
     assert "Traceback" not in stderr
     assert "GET /api/jobs?cli=1 200 " in stderr
 

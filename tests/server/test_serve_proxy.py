@@ -226,6 +226,60 @@ def test_no_content_response_has_no_length(client, fake_upstream):
     assert_still_serving(client)
 
 
+@pytest.mark.parametrize(
+    ("raw_response", "status", "body"),
+    [
+        (b"HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\n\r\nread until close", 200, b"read until close"),
+        (b"HTTP/1.0 200 OK\r\nContent-Length: 2\r\n\r\nok", 200, b"ok"),
+        (
+            b"HTTP/1.1 103 Early Hints\r\nLink: </static/style.css>\r\n\r\n"
+            b"HTTP/1.1 201 Created\r\nContent-Length: 7\r\n\r\ncreated",
+            201,
+            b"created",
+        ),
+    ],
+)
+def test_upstream_framing_variants_read(client, fake_upstream, raw_response, status, body):
+    fake_upstream.can("/raw", CannedResponse(0, raw=raw_response))
+
+    reply = client.get("/api/raw")
+
+    assert reply.status == status
+    assert reply.body == body
+    assert reply.header("Content-Length") == str(len(body))
+    assert_still_serving(client)
+
+
+def test_folded_upstream_header_joined(client, fake_upstream):
+    raw = b"HTTP/1.1 200 OK\r\nX-Folded: one\r\n two\r\nContent-Length: 0\r\n\r\n"
+    fake_upstream.can("/raw", CannedResponse(0, raw=raw))
+
+    assert client.get("/api/raw").header("X-Folded") == "one two"
+
+
+@pytest.mark.parametrize(
+    ("raw_response", "reason"),
+    [
+        (b"", "closed the connection without a response"),
+        (b"SSH-2.0-OpenSSH_9.6\r\n", "invalid status line"),
+        (b"HTTP/1.1 200 OK\r\nBad Header\r\n\r\n", "invalid header line"),
+        (b"HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\nshort", "before the end of the body"),
+        (b"HTTP/1.1 200 OK\r\nContent-Length: 1\r\nContent-Length: 2\r\n\r\nab", "invalid Content-Length"),
+        (b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n", "invalid chunk size"),
+    ],
+)
+def test_invalid_upstream_response_gives_502(client, fake_upstream, raw_response, reason):
+    fake_upstream.can("/raw", CannedResponse(0, raw=raw_response))
+
+    reply = client.get("/api/raw")
+
+    assert reply.status == 502
+    detail = reply.json()["detail"]
+    assert fake_upstream.url in detail
+    assert reason in detail
+    assert_still_serving(client)
+
+
 # --- hop-by-hop headers -------------------------------------------------------
 
 
