@@ -72,7 +72,7 @@ async def send(method, url, skew):
         name = str(getattr(error, "name", "") or "")
         if "Timeout" in name or "Abort" in name or "timed out" in str(error):
             return Reply(0, error="The jobs API did not answer within %d s." % (REQUEST_TIMEOUT_MS // 1000))
-        return Reply(0, error="The console's server cannot be reached (network error).")
+        return Reply(0, error=network_error_text(url))
     received = time.time()
     date_header = response.headers.get("Date")
     if not missing(date_header):
@@ -84,6 +84,16 @@ async def send(method, url, skew):
         except ValueError:
             body = None
     return Reply(int(response.status), body)
+
+
+def network_error_text(url):
+    """Return the sentence for a request that got no response at all."""
+    origin = str(window.location.origin)
+    if url.startswith("http") and not url.startswith(origin + "/"):
+        base = url.split("/api/", 1)[0] + "/api/" if "/api/" in url else url
+        return ("The console's server at %s cannot be reached (network error). If it runs on another "
+                "origin, start it with --allow-origin %s." % (base, origin))
+    return "The console's server cannot be reached (network error). Check that serve.py is running."
 
 
 # Settings kept across reloads ----------------------------------------------
@@ -695,7 +705,7 @@ class Console:
             if "next_attempt_at" in errors:
                 self._set_text("create-at-error", errors.pop("next_attempt_at"))
             if errors:
-                self._set_text("create-error", " ".join(errors[key] for key in sorted(errors)))
+                self._set_text("create-error", " ".join(errors[key] for key in sorted(errors, key=str)))
             return
         if reply.status in (0, 504):
             # A POST is never retried: the job may exist although no answer came back.

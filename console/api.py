@@ -130,7 +130,7 @@ def describe_error(status, body, job_id=None, base=""):
             number, state)
     if status == 422:
         errors = validation_errors(body)
-        return " ".join(errors[key] for key in sorted(errors))
+        return " ".join(errors[key] for key in sorted(errors, key=str))
     if status in (502, 503, 504):
         text = detail if isinstance(detail, str) else ""
         if status == 504:

@@ -78,6 +78,12 @@ class _RelayHandler(http.server.BaseHTTPRequestHandler):
         self.send_header("Server", "test-relay")
 
 
+class _RelayServer(http.server.ThreadingHTTPServer):
+    def handle_error(self, request, client_address):
+        # A stopped relay cuts connections on purpose; the resulting broken pipes are expected.
+        pass
+
+
 class Relay:
     """Forward requests to ``upstream``; ``stop``/``start`` and ``delay`` make faults."""
 
@@ -119,7 +125,7 @@ class Relay:
             self.requests.append((method, path))
 
     def start(self):
-        server = http.server.ThreadingHTTPServer(("127.0.0.1", self.port), _RelayHandler)
+        server = _RelayServer(("127.0.0.1", self.port), _RelayHandler)
         server.daemon_threads = True
         server.block_on_close = False
         server.relay = self

@@ -1,0 +1,76 @@
+"""Failures in words: an API that stops, answers slowly, or rejects a request."""
+
+import re
+
+from playwright.sync_api import expect
+
+
+def test_stopped_api_shows_banner_and_recovers(console, stack):
+    job = stack.api.create_far_future("survives the outage")
+    expect(console.row(job["job_id"])).to_be_visible()
+    stack.relay.stop()
+    expect(console.banner_text).to_have_text(re.compile(
+        r"Could not connect to the jobs API at http://127\.0\.0\.1:\d+.*The data on screen is from \d\d:\d\d:\d\d\."))
+    expect(console.body).to_have_class(re.compile(r"\bis-stale\b"))
+    expect(console.row(job["job_id"])).to_be_visible()
+    expect(console.updated).to_have_text(re.compile(r"retrying in \d+ s"))
+    stack.relay.start()
+    expect(console.banner_text).to_be_hidden()
+    expect(console.body).not_to_have_class(re.compile(r"\bis-stale\b"))
+    expect(console.notice).to_have_text("Connection to the jobs API restored.")
+
+
+def test_retry_now_button(console, stack):
+    stack.relay.stop()
+    expect(console.banner_text).to_be_visible()
+    stack.relay.start()
+    console.page.locator("#banner-retry").click()
+    expect(console.banner_text).to_be_hidden()
+
+
+def test_backoff_doubles(console, stack):
+    stack.relay.stop()
+    expect(console.updated).to_have_text(re.compile(r"retrying in [12] s"))
+    expect(console.updated).to_have_text(re.compile(r"retrying in [34] s"))
+    expect(console.updated).to_have_text(re.compile(r"retrying in [5-8] s"), timeout=20000)
+    stack.relay.start()
+
+
+def test_slow_api_times_out_in_words(make_stack, page):
+    from pages import ConsolePage
+    slow = make_stack(timeout=1.0)
+    console = ConsolePage(page, slow.url)
+    console.open()
+    slow.relay.delay = 2.0
+    expect(console.banner_text).to_have_text(re.compile(r"did not answer"))
+    slow.relay.delay = 0
+    expect(console.banner_text).to_be_hidden()
+
+
+def test_post_not_retried_after_timeout(make_stack, page):
+    from pages import ConsolePage
+    slow = make_stack(timeout=1.0)
+    console = ConsolePage(page, slow.url)
+    console.open()
+    console.set_interval("off")
+    slow.relay.delay = 2.0
+    console.create_message.fill("maybe created")
+    console.create_button.click()
+    expect(console.create_error).to_have_text(re.compile(r"may or may not have been created"))
+    slow.relay.delay = 0
+    console.set_interval("every 1 s")
+    console.wait_refreshes(2)
+    assert len([path for path in slow.relay.posts() if "maybe" in path]) == 1
+
+
+def test_cancel_while_api_down_keeps_dialog(console, stack):
+    job = stack.api.create_far_future("cancel during outage")
+    console.ask_cancel(job["job_id"])
+    stack.relay.stop()
+    console.cancel_confirm.click()
+    expect(console.cancel_error).to_have_text(re.compile(r"^Not canceled: .* Try again when the API is back\.$"))
+    expect(console.cancel_dialog).to_be_visible()
+    stack.relay.start()
+    console.cancel_confirm.click()
+    expect(console.cancel_dialog).to_be_hidden()
+    assert stack.api.job(job["job_id"])["status"] == "CANCELED"
