@@ -487,6 +487,9 @@ class Console:
     def open_job(self, job_id):
         self.table.selected_id = job_id
         self.set_view(job=job_id)
+        if int(window.innerWidth) <= 900:
+            # In one column the panel sits above the list: bring it into view.
+            by_id("detail").scrollIntoView(True)
 
     def close_job(self):
         if self.view["job"]:

@@ -104,9 +104,10 @@ class TimeDisplay:
 
     def zone_label(self):
         """Return the zone in use, e.g. ``America/Chicago (UTC-06:00)`` or ``UTC``."""
-        if self.utc:
+        offset = timefmt.format_offset(self.local_offset(self.now()))
+        if self.utc or (self.zone_name in ("UTC", "Etc/UTC") and offset == "UTC"):
             return "UTC"
-        return "%s (%s)" % (self.zone_name, timefmt.format_offset(self.local_offset(self.now())))
+        return "%s (%s)" % (self.zone_name, offset)
 
     def short(self, epoch):
         """Return the time of day, with the date when it is not today."""
