@@ -165,6 +165,7 @@ class Console:
         by_id("page-size").value = str(self.view["size"])
         self._show_zone()
         self._show_filter()
+        self._show_refresh_button()
         self._sync_create_mode()
         self.listen(by_id("job-rows"), "click", self.on_rows_click)
         self.listen(by_id("filters"), "click", self.on_filter_click)
@@ -422,7 +423,19 @@ class Console:
             banner.hidden = False
         else:
             banner.hidden = True
-        by_id("retry-now").hidden = not stale
+        self._show_refresh_button()
+
+    def _show_refresh_button(self):
+        """Offer "Retry now" after a failure and "Refresh now" while auto refresh is off."""
+        button = by_id("retry-now")
+        if self.failures:
+            self._set_text("retry-now", "Retry now")
+            button.hidden = False
+        elif not self.interval:
+            self._set_text("retry-now", "Refresh now")
+            button.hidden = False
+        else:
+            button.hidden = True
 
     def update_clock_texts(self):
         now = time.time()
@@ -535,6 +548,7 @@ class Console:
             self.next_refresh_at = time.time() if self.failures == 0 else self.next_refresh_at
         elif not self.failures:
             self.next_refresh_at = None
+        self._show_refresh_button()
         self.update_clock_texts()
 
     def on_zone_toggle(self, event):

@@ -17,3 +17,60 @@ def test_api_time_shown_in_zone(console, stack, timezone_id, local, utc):
     expect(console.detail_next).to_have_text(re.compile("^" + re.escape(local)))
     expect(console.detail_next).to_have_attribute("title", re.compile(re.escape(timezone_id)))
     expect(console.zone_label).to_have_text(re.compile("Times in " + re.escape(timezone_id)))
+
+
+@pytest.mark.parametrize("timezone_id,local_input,preview,sent", [
+    ("America/Chicago", "2030-03-09T03:30",
+     "2030-03-09 03:30 your time (America/Chicago) = 2030-03-09 09:30 UTC", "2030-03-09T09:30:00.000000"),
+    ("America/Chicago", "2030-03-10T03:30",
+     "2030-03-10 03:30 your time (America/Chicago) = 2030-03-10 08:30 UTC", "2030-03-10T08:30:00.000000"),
+    ("Asia/Shanghai", "2030-03-10T03:30",
+     "2030-03-10 03:30 your time (Asia/Shanghai) = 2030-03-09 19:30 UTC", "2030-03-09T19:30:00.000000"),
+    ("Australia/Adelaide", "2030-04-06T14:00",
+     "2030-04-06 14:00 your time (Australia/Adelaide) = 2030-04-06 03:30 UTC", "2030-04-06T03:30:00.000000"),
+    ("Australia/Adelaide", "2030-04-07T14:00",
+     "2030-04-07 14:00 your time (Australia/Adelaide) = 2030-04-07 04:30 UTC", "2030-04-07T04:30:00.000000"),
+])
+def test_schedule_preview_and_sent_instant(console, stack, timezone_id, local_input, preview, sent):
+    console.schedule(local_input)
+    expect(console.create_preview).to_have_text(re.compile("^" + re.escape(preview) + r", in \d+ d"))
+    job_id = console.create_job("zone %s" % timezone_id)
+    assert stack.api.job(job_id)["next_attempt_at"] == sent
+
+
+@pytest.mark.parametrize("timezone_id", ["America/Chicago"])
+def test_nonexistent_local_time_explained(console, stack, timezone_id):
+    # Clocks in Chicago jump from 02:00 to 03:00 on 2030-03-10.
+    console.schedule("2030-03-10T02:30")
+    expect(console.create_preview).to_contain_text("02:30 does not exist on that day in America/Chicago")
+    expect(console.create_preview).to_contain_text("= 2030-03-10 08:30 UTC")
+    job_id = console.create_job("gap")
+    assert stack.api.job(job_id)["next_attempt_at"] == "2030-03-10T08:30:00.000000"
+
+
+def test_past_time_runs_at_once(console):
+    console.schedule("2020-01-01T09:00")
+    expect(console.create_preview).to_contain_text("which is in the past: the job runs at once")
+
+
+def test_utc_switch_remembered(console, stack):
+    job = stack.api.create("utc switch", "2030-07-04T12:30:00")
+    console.go_to_job(str(job["job_id"]))
+    expect(console.detail_next).to_have_text(re.compile(r"^2030-07-04 07:30:00"))
+    console.zone_toggle.click()
+    expect(console.zone_label).to_have_text("Times in UTC")
+    expect(console.detail_next).to_have_text(re.compile(r"^2030-07-04 12:30:00"))
+    console.page.reload()
+    console.wait_ready()
+    expect(console.zone_label).to_have_text("Times in UTC")
+    expect(console.zone_toggle).to_have_text("Show local time")
+    expect(console.detail_next).to_have_text(re.compile(r"^2030-07-04 12:30:00"))
+
+
+def test_relative_times_tick_between_refreshes(console, stack):
+    job = stack.api.create_far_future("ticking")
+    cell = console.row(job["job_id"]).locator(".c-created .rel")
+    expect(cell).to_be_visible()
+    console.set_interval("off")
+    expect(cell).to_have_text(re.compile(r"^[3-9] s ago$"))
+    expect(cell).to_have_text(re.compile(r"^(1\d|[6-9]) s ago$"))

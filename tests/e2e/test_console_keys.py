@@ -1,0 +1,65 @@
+"""Keyboard shortcuts, and no shortcut while the user types in a field."""
+
+import re
+
+from playwright.sync_api import expect
+
+
+def test_slash_focuses_go_to_job(console):
+    console.page.keyboard.press("/")
+    expect(console.goto_input).to_be_focused()
+    expect(console.goto_input).to_have_value("")
+
+
+def test_j_k_enter_escape(console, stack):
+    first = stack.api.create_far_future("key one")
+    second = stack.api.create_far_future("key two")
+    console.page.reload()
+    console.wait_ready()
+    keyboard = console.page.keyboard
+    keyboard.press("j")
+    expect(console.row(second["job_id"])).to_have_class(re.compile(r"\bis-selected\b"))
+    keyboard.press("j")
+    expect(console.row(first["job_id"])).to_have_class(re.compile(r"\bis-selected\b"))
+    keyboard.press("k")
+    expect(console.row(second["job_id"])).to_have_class(re.compile(r"\bis-selected\b"))
+    keyboard.press("Enter")
+    expect(console.detail_heading).to_have_text("Job %d" % second["job_id"])
+    keyboard.press("Escape")
+    expect(console.detail).to_be_hidden()
+
+
+def test_n_starts_new_job(console):
+    console.page.keyboard.press("n")
+    expect(console.create_message).to_be_focused()
+    expect(console.create_message).to_have_value("")
+
+
+def test_c_cancels_open_job(console, stack):
+    job = stack.api.create_far_future("cancel by key")
+    console.open_job(job["job_id"])
+    console.page.keyboard.press("c")
+    expect(console.cancel_dialog).to_be_visible()
+    expect(console.cancel_title).to_have_text("Cancel job %d?" % job["job_id"])
+    console.page.keyboard.press("Escape")
+    expect(console.cancel_dialog).to_be_hidden()
+    expect(console.detail_heading).to_have_text("Job %d" % job["job_id"])
+
+
+def test_question_mark_lists_keys(console):
+    console.page.keyboard.press("?")
+    expect(console.help_dialog).to_be_visible()
+    expect(console.help_dialog).to_contain_text("Go to a job by id")
+    console.page.keyboard.press("Escape")
+    expect(console.help_dialog).to_be_hidden()
+
+
+def test_keys_ignored_while_typing(console, stack):
+    job = stack.api.create_far_future("typing guard")
+    console.open_job(job["job_id"])
+    console.create_message.click()
+    console.page.keyboard.type("jkn/c?")
+    expect(console.create_message).to_have_value("jkn/c?")
+    expect(console.cancel_dialog).to_be_hidden()
+    expect(console.help_dialog).to_be_hidden()
+    expect(console.detail_heading).to_have_text("Job %d" % job["job_id"])
