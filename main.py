@@ -22,10 +22,14 @@ from pyscript import config, document, window
 from pyscript.ffi import create_proxy, jsnull, to_js
 
 from console import api
+from console import bulk
+from console import charts
+from console import export
 from console import jobs as jobmodel
 from console import paging
 from console import timefmt
 from console import view as viewmodel
+from console.activity import ActivityLog
 from console.detail import DetailView
 from console.dom import TimeDisplay, by_id, missing
 from console.skew import SkewEstimator
@@ -144,6 +148,11 @@ class Console:
         self.creating = False
         self.generation = 0
         self.handlers = []
+        self.activity = ActivityLog(time.time())
+        self.charts_minute = -1
+        self.last_clicked_id = None
+        self.bulk_ids = []
+        self.bulk_running = False
 
     def _load_interval(self):
         text = load_setting("interval", str(DEFAULT_INTERVAL))
@@ -188,12 +197,23 @@ class Console:
         self.listen(by_id("create-at"), "input", lambda event: self._update_preview())
         self.listen(by_id("cancel-keep"), "click", lambda event: by_id("cancel-dialog").close())
         self.listen(by_id("cancel-confirm"), "click", self.on_cancel_confirm)
+        self.listen(by_id("select-all"), "change", self.on_select_all)
+        self.listen(by_id("selection-clear"), "click", lambda event: self.set_selection([]))
+        self.listen(by_id("bulk-cancel"), "click", lambda event: self.ask_bulk_cancel())
+        self.listen(by_id("bulk-keep"), "click", lambda event: self.close_bulk_dialog())
+        self.listen(by_id("bulk-confirm"), "click", self.on_bulk_confirm)
+        self.listen(by_id("export-csv"), "click", lambda event: self.export_view("csv"))
+        self.listen(by_id("export-json"), "click", lambda event: self.export_view("json"))
+        self.listen(by_id("create-count"), "input", lambda event: self._sync_create_mode())
+        self.listen(by_id("create-until"), "input", lambda event: self._update_preview())
         self.listen(document, "keydown", self.on_key)
         self.listen(document, "visibilitychange", self.on_visibility)
         # NOTE: window.addEventListener("popstate", ...) raised "Illegal invocation"
         # here under PyScript 0.7.31 with MicroPython 1.28, so the property is set.
         self.popstate_handler = create_proxy(self.on_popstate)
         window.onpopstate = self.popstate_handler
+        if self.view["job"]:
+            self.detail.show_loading(self.view["job"])
         self.ticker = create_proxy(self.tick)
         window.setInterval(self.ticker, TICK_MS)
         self.tick()
@@ -254,8 +274,13 @@ class Console:
             return self._unreachable_text(counts)
         if counts.ok and isinstance(counts.body, dict):
             self.counts_read_at = self.times.now()
-            self._set_text("count-pending", str(counts.body.get("pending_count", "–")))
-            self._set_text("count-running", str(counts.body.get("running_count", "–")))
+            pending = counts.body.get("pending_count")
+            running = counts.body.get("running_count")
+            self._set_text("count-pending", str(pending))
+            self._set_text("count-running", str(running))
+            if isinstance(pending, int) and isinstance(running, int):
+                if self.activity.add_counts(self.counts_read_at, pending, running):
+                    self.draw_charts()
 
         failure = await self._load_list(generation)
         if failure:
@@ -340,6 +365,8 @@ class Console:
             rows = paging.drop_seen_newer(rows or [], self.anchor)
         self.has_more = len(rows) > size or (size == api.MAX_LIMIT and len(rows) == size)
         self.rows = rows[:size]
+        if self.activity.observe(self.rows):
+            self.draw_charts()
         self._render_list()
         return None
 
@@ -366,6 +393,8 @@ class Console:
             return None
         self.detail.render(reply.body, history)
         self.table.replace_job(reply.body)
+        if self.activity.observe([reply.body]):
+            self.draw_charts()
         return None
 
     # Rendering ----------------------------------------------------------------
@@ -383,6 +412,7 @@ class Console:
     def _render_list(self):
         self.table.set_marks(self.view["job"], self.selected_id())
         self.table.render(self.rows)
+        self._show_selection()
         page = self.view["page"]
         empty = len(self.rows) == 0
         wrap_hidden = empty
@@ -454,6 +484,9 @@ class Console:
             self._set_text("counts-time", "read at %s" % self.times.short(self.counts_read_at))
         self.table.update_times()
         self.detail.update_times()
+        minute = int(now // 60)
+        if minute != self.charts_minute:
+            self.draw_charts()
         if by_id("when-later").checked:
             self._update_preview()
 
@@ -523,6 +556,11 @@ class Console:
         if missing(row) or missing(row.dataset.jobId):
             return
         job_id = int(str(row.dataset.jobId))
+        if bool(target.classList.contains("select")):
+            self.on_select_click(job_id, bool(target.checked), bool(event.shiftKey))
+            return
+        if not missing(target.closest(".c-select")):
+            return
         if not missing(button):
             self.ask_cancel(job_id)
             return
@@ -557,6 +595,7 @@ class Console:
         self._show_zone()
         self.table.retime()
         self.detail.retime()
+        self.draw_charts()
         self._update_preview()
 
     def on_show_new(self, event):
@@ -629,14 +668,27 @@ class Console:
         field = by_id("create-at")
         field.disabled = not later
         if later and not str(field.value):
-            start = self.times.now() + 3600
-            parts = self.times.parts(start)
-            field.value = "%04d-%02d-%02dT%02d:%02d" % parts[:5]
+            field.value = self._local_input_value(self.times.now() + 3600)
+        try:
+            count = bulk.parse_count(str(by_id("create-count").value))
+            self._set_text("create-count-error", "")
+        except ValueError as error:
+            count = 1
+            self._set_text("create-count-error", str(error))
+        spread = later and count > 1
+        by_id("spread-label").hidden = not spread
+        until = by_id("create-until")
+        if spread and not str(until.value):
+            until.value = self._local_input_value(self.times.now() + 7200)
+        self._set_text("create-submit", "Create job" if count == 1 else "Create %d jobs" % count)
         self._update_preview()
 
-    def _scheduled_instant(self):
-        """Return (epoch, warning) of the chosen local time; raises ValueError with a sentence."""
-        text = str(by_id("create-at").value)
+    def _local_input_value(self, epoch):
+        return "%04d-%02d-%02dT%02d:%02d" % self.times.parts(epoch)[:5]
+
+    def _scheduled_instant(self, field_id="create-at"):
+        """Return (epoch, warning) of a local date-time field; raises ValueError with a sentence."""
+        text = str(by_id(field_id).value)
         year, month, day, hour, minute = timefmt.parse_local_input(text)
         if self.times.utc:
             epoch = timefmt.days_from_civil(year, month, day) * 86400 + hour * 3600 + minute * 60
@@ -649,10 +701,26 @@ class Console:
                        % (hour, minute, self.times.zone_name, int(stamp.getHours()), int(stamp.getMinutes())))
         return epoch, warning
 
+    def _describe_instant(self, epoch):
+        utc_parts = timefmt.split_epoch(epoch)
+        if self.times.utc:
+            return "%04d-%02d-%02d %02d:%02d UTC" % utc_parts[:5]
+        local_parts = timefmt.split_epoch(epoch + self.times.local_offset(epoch) * 60)
+        return "%04d-%02d-%02d %02d:%02d your time (%s) = %04d-%02d-%02d %02d:%02d UTC" % (
+            local_parts[:5] + (self.times.zone_name,) + utc_parts[:5])
+
+    def _batch_size(self):
+        try:
+            return bulk.parse_count(str(by_id("create-count").value))
+        except ValueError:
+            return 1
+
     def _update_preview(self):
-        node = by_id("create-preview")
+        count = self._batch_size()
         if not bool(by_id("when-later").checked):
-            self._set_text("create-preview", "The job runs as soon as it is created.")
+            text = "The job runs as soon as it is created." if count == 1 else \
+                "The %d jobs run as soon as they are created." % count
+            self._set_text("create-preview", text)
             return
         try:
             epoch, warning = self._scheduled_instant()
@@ -662,17 +730,23 @@ class Console:
             return
         self._set_text("create-at-error", "")
         now = self.times.now()
-        utc_parts = timefmt.split_epoch(epoch)
-        if self.times.utc:
-            text = "%04d-%02d-%02d %02d:%02d UTC" % utc_parts[:5]
-        else:
-            local_parts = timefmt.split_epoch(epoch + self.times.local_offset(epoch) * 60)
-            text = "%04d-%02d-%02d %02d:%02d your time (%s) = %04d-%02d-%02d %02d:%02d UTC" % (
-                local_parts[:5] + (self.times.zone_name,) + utc_parts[:5])
+        text = self._describe_instant(epoch)
         if epoch > now:
             text += ", in " + timefmt.format_relative(epoch, now)[3:]
         else:
             text += ", which is in the past: the job runs at once"
+        if count > 1:
+            try:
+                end, end_warning = self._scheduled_instant("create-until")
+                bulk.spread_times(epoch, end, count)
+            except ValueError as error:
+                self._set_text("create-preview", "")
+                self._set_text("create-at-error", str(error))
+                return
+            step = (end - epoch) / (count - 1)
+            text = "%d jobs from %s until %s, one every %s" % (
+                count, text, self._describe_instant(end), timefmt.format_duration(step))
+            warning += end_warning
         self._set_text("create-preview", text + "." + warning)
 
     def on_create(self, event):
@@ -689,31 +763,42 @@ class Console:
             await self._submit_job()
         finally:
             self.creating = False
-            submit = by_id("create-submit")
-            submit.disabled = False
-            submit.textContent = "Create job"
+            by_id("create-submit").disabled = False
+            self._sync_create_mode()
 
     async def _submit_job(self):
-        message = str(by_id("create-message").value)
-        for field in ("create-message-error", "create-at-error", "create-error"):
+        pattern = str(by_id("create-message").value)
+        for field in ("create-message-error", "create-at-error", "create-error", "create-count-error",
+                      "create-summary"):
             self._set_text(field, "")
-        when = None
+        try:
+            count = bulk.parse_count(str(by_id("create-count").value))
+        except ValueError as error:
+            self._set_text("create-count-error", str(error))
+            return
+        times = [None] * count
         if bool(by_id("when-later").checked):
             try:
-                epoch, _ = self._scheduled_instant()
+                start, _ = self._scheduled_instant()
+                end = self._scheduled_instant("create-until")[0] if count > 1 else None
+                times = bulk.spread_times(start, end, count)
             except ValueError as error:
                 self._set_text("create-at-error", str(error))
                 return
-            when = timefmt.format_api_time(epoch)
         by_id("create-submit").textContent = "Creating…"
+        if count == 1:
+            await self._create_one(pattern, times[0])
+        else:
+            await self._create_batch(pattern, times)
+
+    async def _create_one(self, message, epoch):
+        when = timefmt.format_api_time(epoch) if epoch is not None else None
         reply = await send("POST", api.create_url(self.base, message, when), self.skew)
         if reply.ok and isinstance(reply.body, dict):
             job = reply.body
             by_id("create-message").value = ""
             self._notice("Job %d created." % job["job_id"], False)
-            self.table.highlight(job["job_id"])
-            status = self.view["status"] if self.view["status"] in ("all", "pending") else "all"
-            self.set_view(status=status, page=1, reset_anchor=True)
+            self._show_created([job["job_id"]])
             return
         if reply.status == 422:
             errors = api.validation_errors(reply.body)
@@ -730,6 +815,53 @@ class Console:
                            "Check the list before you try again.")
             return
         self._set_text("create-error", "The job was not created. " + api.describe_error(reply.status, reply.body))
+
+    async def _create_batch(self, pattern, times):
+        """Create jobs one at a time; on the first failure stop and say exactly what exists."""
+        count = len(times)
+        progress = by_id("create-progress")
+        progress.max = count
+        progress.value = 0
+        progress.hidden = False
+        created = []
+        failure = ""
+        for index in range(count):
+            epoch = times[index]
+            when = timefmt.format_api_time(epoch) if epoch is not None else None
+            message = bulk.message_for(pattern, index + 1)
+            reply = await send("POST", api.create_url(self.base, message, when), self.skew)
+            if reply.ok and isinstance(reply.body, dict):
+                created.append(reply.body["job_id"])
+                progress.value = index + 1
+                self._set_text("create-summary", "Created %d of %d…" % (len(created), count))
+                continue
+            left = count - index - 1
+            if reply.status in (0, 504):
+                failure = ("Job %d of the batch got no answer, so it may or may not exist; %d more were not "
+                           "attempted." % (index + 1, left))
+            else:
+                failure = "Job %d of the batch was not created: %s %d more were not attempted." % (
+                    index + 1, api.describe_error(reply.status, reply.body), left)
+            break
+        progress.hidden = True
+        if created:
+            summary = "Created %d of %d jobs: %s." % (len(created), count, bulk.describe_ids(created))
+        else:
+            summary = "Created none of the %d jobs." % count
+        self._set_text("create-summary", summary)
+        if failure:
+            self._set_text("create-error", failure)
+        else:
+            by_id("create-message").value = ""
+        if created:
+            self._notice(summary, bool(failure))
+            self._show_created(created)
+
+    def _show_created(self, job_ids):
+        for job_id in job_ids:
+            self.table.highlight(job_id)
+        status = self.view["status"] if self.view["status"] in ("all", "pending") else "all"
+        self.set_view(status=status, page=1, reset_anchor=True)
 
     # Cancel ---------------------------------------------------------------
 
@@ -800,6 +932,164 @@ class Console:
         self.table.replace_job(job)
         if self.detail.job is not None and self.detail.job["job_id"] == job["job_id"]:
             self.detail.render(job, self.detail.history)
+
+    # Charts ---------------------------------------------------------------
+
+    def draw_charts(self):
+        now = self.times.now()
+        self.charts_minute = int(time.time() // 60)
+        charts.draw_active(by_id("chart-active"), self.activity.samples, now, self.times)
+        charts.draw_finished(by_id("chart-finished"), self.activity.finished_per_minute(now), self.times)
+
+    # Selection and bulk cancel -----------------------------------------------
+
+    def on_select_click(self, job_id, checked, shift):
+        selection = set(self.table.selection)
+        selectable = self.table.selectable_ids()
+        if shift and self.last_clicked_id in selectable and job_id in selectable:
+            first = selectable.index(self.last_clicked_id)
+            last = selectable.index(job_id)
+            if first > last:
+                first, last = last, first
+            for other in selectable[first:last + 1]:
+                if checked:
+                    selection.add(other)
+                else:
+                    selection.discard(other)
+        elif checked:
+            selection.add(job_id)
+        else:
+            selection.discard(job_id)
+        self.last_clicked_id = job_id
+        self.set_selection(selection)
+
+    def on_select_all(self, event):
+        if bool(by_id("select-all").checked):
+            self.set_selection(self.table.selectable_ids())
+        else:
+            self.set_selection([])
+
+    def set_selection(self, job_ids):
+        self.table.set_selection(job_ids)
+        self._show_selection()
+
+    def _show_selection(self):
+        chosen = self.table.selection
+        count = len(chosen)
+        by_id("selection-bar").hidden = count == 0
+        if count:
+            self._set_text("selection-count", "%d pending %s selected" % (count, "job" if count == 1 else "jobs"))
+            self._set_text("bulk-cancel", "Cancel %d %s" % (count, "job" if count == 1 else "jobs"))
+        selectable = self.table.selectable_ids()
+        header = by_id("select-all")
+        all_chosen = bool(selectable) and all(job_id in chosen for job_id in selectable)
+        if bool(header.checked) != all_chosen:
+            header.checked = all_chosen
+        header.indeterminate = bool(count) and not all_chosen
+
+    def ask_bulk_cancel(self):
+        ids = sorted(self.table.selection, reverse=True)
+        if not ids:
+            return
+        self.bulk_ids = ids
+        noun = "job" if len(ids) == 1 else "jobs"
+        self._set_text("bulk-title", "Cancel %d %s?" % (len(ids), noun))
+        self._set_text("bulk-summary", "These %d pending %s: %s. Canceling cannot be undone." % (
+            len(ids), noun, ", ".join(str(job_id) for job_id in ids)))
+        self._set_text("bulk-confirm", "Cancel %d %s" % (len(ids), noun))
+        self._set_text("bulk-keep", "Keep them")
+        by_id("bulk-results").replaceChildren()
+        by_id("bulk-progress").hidden = True
+        by_id("bulk-confirm").hidden = False
+        by_id("bulk-confirm").disabled = False
+        by_id("bulk-reason").value = ""
+        by_id("bulk-reason").disabled = False
+        by_id("bulk-dialog").showModal()
+
+    def close_bulk_dialog(self):
+        if not self.bulk_running:
+            by_id("bulk-dialog").close()
+
+    def on_bulk_confirm(self, event):
+        if self.bulk_running or not self.bulk_ids:
+            return
+        self.bulk_running = True
+        by_id("bulk-confirm").disabled = True
+        asyncio.create_task(self.bulk_cancel(list(self.bulk_ids)))
+
+    async def bulk_cancel(self, ids):
+        try:
+            await self._cancel_each(ids)
+        finally:
+            self.bulk_running = False
+            by_id("bulk-confirm").hidden = True
+            self._set_text("bulk-keep", "Close")
+            self.set_selection([])
+            self.refresh_now()
+
+    async def _cancel_each(self, ids):
+        """Cancel jobs one at a time, listing each outcome; stop if the API goes away."""
+        reason = str(by_id("bulk-reason").value)
+        by_id("bulk-reason").disabled = True
+        progress = by_id("bulk-progress")
+        progress.max = len(ids)
+        progress.value = 0
+        progress.hidden = False
+        results = by_id("bulk-results")
+        canceled = 0
+        for index, job_id in enumerate(ids):
+            reply = await send("POST", api.cancel_url(self.base, job_id, reason), self.skew)
+            item = document.createElement("li")
+            if reply.ok and isinstance(reply.body, dict):
+                canceled += 1
+                item.textContent = "Job %d canceled." % job_id
+                self._apply_job(reply.body)
+            elif reply.status == 0 or api.is_unreachable(reply.status):
+                text = reply.error if reply.status == 0 else api.describe_error(reply.status, reply.body)
+                item.textContent = "Job %d: no answer (%s) Stopped here: %d %s not attempted." % (
+                    job_id, text, len(ids) - index, "job was" if len(ids) - index == 1 else "jobs were")
+                item.className = "failed"
+                results.append(item)
+                break
+            else:
+                item.textContent = "Job %d not canceled: %s" % (
+                    job_id, api.describe_error(reply.status, reply.body, job_id=job_id))
+                item.className = "failed"
+                detail = reply.body.get("detail") if isinstance(reply.body, dict) else None
+                if isinstance(detail, dict) and isinstance(detail.get("job"), dict):
+                    self._apply_job(detail["job"])
+            results.append(item)
+            progress.value = index + 1
+        summary = document.createElement("li")
+        summary.textContent = "%d of %d canceled." % (canceled, len(ids))
+        results.append(summary)
+
+    # Export ---------------------------------------------------------------
+
+    def export_view(self, kind):
+        now = self.times.now()
+        if kind == "csv":
+            text = export.to_csv(self.rows)
+            mime = "text/csv;charset=utf-8"
+        else:
+            text = export.to_json(self.rows, self.view, now)
+            mime = "application/json"
+        options = js.Object.new()
+        options.type = mime
+        parts = js.Array.new()
+        parts.push(text)
+        blob = js.Blob.new(parts, options)
+        url = js.URL.createObjectURL(blob)
+        link = document.createElement("a")
+        link.href = url
+        link.download = export.file_name(self.view, now, kind)
+        document.body.append(link)
+        link.click()
+        link.remove()
+        js.URL.revokeObjectURL(url)
+        self._notice("Exported %d %s as %s." % (len(self.rows), "job" if len(self.rows) == 1 else "jobs",
+                                                 kind.upper()), False)
+
 
 
 def main():

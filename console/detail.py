@@ -55,6 +55,7 @@ class DetailView:
         self.job = job
         self.history = history
         self.error.textContent = ""
+        self.panel.hidden = False
         self.body.hidden = False
         patch = self.patch
         outcome = jobmodel.outcome(job)

@@ -17,13 +17,15 @@ class Row:
         self.tr = clone_template("row-template")
         self.tr.dataset.jobId = str(job_id)
         cells = self.tr.children
-        self.id_cell = cells[0]
-        self.badge = cells[1].firstElementChild
-        self.message = cells[2]
-        self.created = cells[3]
-        self.status_at = cells[4]
-        self.next = cells[5]
-        self.cancel = cells[6].firstElementChild
+        self.select = cells[0].firstElementChild
+        self.id_cell = cells[1]
+        self.badge = cells[2].firstElementChild
+        self.api_status = cells[2].lastElementChild
+        self.message = cells[3]
+        self.created = cells[4]
+        self.status_at = cells[5]
+        self.next = cells[6]
+        self.cancel = cells[7].firstElementChild
         self.patch = Patcher()
         self.job = None
 
@@ -37,6 +39,7 @@ class JobTable:
         self.open_id = None
         self.selected_id = None
         self.highlight_until = {}
+        self.selection = set()
         self.placeholder = tbody.firstElementChild
 
     def render(self, job_list):
@@ -50,6 +53,8 @@ class JobTable:
             if job_id not in wanted_set:
                 self.rows.pop(job_id).tr.remove()
         self.order = [job_id for job_id in self.order if job_id in wanted_set]
+        # A selection covers the rows on screen only, so a confirmation never names unseen jobs.
+        self.selection = set(job_id for job_id in self.selection if job_id in wanted_set)
         for job in job_list:
             row = self.rows.get(job["job_id"])
             if row is None:
@@ -83,17 +88,42 @@ class JobTable:
         patch = row.patch
         outcome = jobmodel.outcome(job)
         patch.text("id", row.id_cell, str(job["job_id"]))
-        patch.text("badge", row.badge, jobmodel.outcome_label(job))
+        label = jobmodel.OUTCOME_LABELS.get(outcome, str(job.get("status")))
+        patch.text("badge", row.badge, label)
+        # Failed and Retrying are the console's words: the API's status stays visible under them.
+        patch.text("api-status", row.api_status, job["status"] if outcome in ("failed", "retrying") else "")
         patch.attr("badge", row.badge, "class", "badge " + outcome)
         message = job.get("message") or ""
         patch.text("message", row.message, message)
         patch.attr("message", row.message, "title", message or None)
-        patch.hidden("cancel", row.cancel, not jobmodel.is_cancelable(job))
+        cancelable = jobmodel.is_cancelable(job)
+        patch.hidden("cancel", row.cancel, not cancelable)
         patch.attr("cancel", row.cancel, "aria-label", "Cancel job %d" % job["job_id"])
+        if not cancelable:
+            self.selection.discard(job["job_id"])
+        patch.hidden("select", row.select, not cancelable)
+        patch.attr("select", row.select, "aria-label", "Select job %d" % job["job_id"])
+        self._patch_checked(row)
         patch.attr("row", row.tr, "data-status", job.get("status"))
         patch.flag("row", row.tr, "is-open", job["job_id"] == self.open_id)
         patch.flag("row", row.tr, "is-selected", job["job_id"] == self.selected_id)
         patch.attr("row", row.tr, "aria-selected", "true" if job["job_id"] == self.selected_id else None)
+
+    def _patch_checked(self, row):
+        checked = row.job_id in self.selection
+        if row.patch.values.get("checked") != checked:
+            row.select.checked = checked
+            row.patch.values["checked"] = checked
+
+    def selectable_ids(self):
+        """Return the ids on screen that can be selected (pending jobs), in screen order."""
+        return [job_id for job_id in self.order if jobmodel.is_cancelable(self.rows[job_id].job)]
+
+    def set_selection(self, job_ids):
+        """Select exactly job_ids among the rows on screen."""
+        self.selection = set(job_ids)
+        for job_id in self.order:
+            self._patch_checked(self.rows[job_id])
 
     def update_times(self):
         """Rewrite relative times against the current clock; unchanged text is skipped."""

@@ -90,6 +90,9 @@ class ConsolePage:
     def row_status(self, job_id):
         return self.row(job_id).locator(".badge")
 
+    def row_api_status(self, job_id):
+        return self.row(job_id).locator(".api-status")
+
     def row_message(self, job_id):
         return self.row(job_id).locator(".c-message")
 

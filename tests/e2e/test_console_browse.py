@@ -71,16 +71,19 @@ def test_outcome_labels(console, stack):
     failed = [job for job in jobs if job["status"] == "DONE" and job["message"] == "Permanent failure"]
     succeeded = [job for job in jobs if job["status"] == "DONE" and job["message"] == ""]
     assert failed and succeeded, "40 replayed jobs include both a failure and a success"
-    expect(console.row_status(failed[0]["job_id"])).to_have_text("Failed (DONE)")
+    expect(console.row_status(failed[0]["job_id"])).to_have_text("Failed")
+    expect(console.row_api_status(failed[0]["job_id"])).to_have_text("DONE")
     expect(console.row_status(failed[0]["job_id"])).to_have_class(re.compile(r"\bfailed\b"))
     expect(console.row_status(succeeded[0]["job_id"])).to_have_text("Done")
+    expect(console.row_api_status(succeeded[0]["job_id"])).to_be_hidden()
 
 
 def test_retrying_label(console, stack):
     job = stack.api.create_far_future("retry shape")
     # The contract's retry is a PENDING job whose message is "Temporary failure".
     console.page.route("**/api/jobs*", lambda route: _rewrite_retry(route, job["job_id"]))
-    expect(console.row_status(job["job_id"])).to_have_text("Retrying (PENDING)")
+    expect(console.row_status(job["job_id"])).to_have_text("Retrying")
+    expect(console.row_api_status(job["job_id"])).to_have_text("PENDING")
     expect(console.row(job["job_id"]).locator(".c-next .rel")).to_have_text(re.compile(r"^in "))
 
 

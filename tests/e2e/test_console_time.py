@@ -74,3 +74,17 @@ def test_relative_times_tick_between_refreshes(console, stack):
     console.set_interval("off")
     expect(cell).to_have_text(re.compile(r"^[3-9] s ago$"))
     expect(cell).to_have_text(re.compile(r"^(1\d|[6-9]) s ago$"))
+
+
+@pytest.mark.parametrize("browser_behind", [120, -300])
+def test_relative_times_use_api_clock(page, stack, browser_behind):
+    from datetime import datetime, timedelta, timezone
+
+    from pages import ConsolePage
+
+    # The browser's clock is off by minutes; the Date headers of the API's answers set it right.
+    page.clock.install(time=datetime.now(timezone.utc) - timedelta(seconds=browser_behind))
+    job = stack.api.create_far_future("skewed clock")
+    console = ConsolePage(page, stack.url).open()
+    cell = console.row(job["job_id"]).locator(".c-created .rel")
+    expect(cell).to_have_text(re.compile(r"^(just now|\d s ago|1\d s ago)$"))

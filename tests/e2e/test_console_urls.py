@@ -16,11 +16,13 @@ def test_reload_restores_view(console, stack):
     expect(console.page_label).to_have_text("Page 2")
     expect(console.page_size).to_have_value("50")
     expect(console.detail_heading).to_have_text("Job %d" % job["job_id"])
+    expect(console.detail).to_be_visible()
     expect(console.rows).to_have_count(11)
     console.page.reload()
     console.wait_ready()
     expect(console.page_label).to_have_text("Page 2")
     expect(console.detail_message).to_have_text("open after reload")
+    expect(console.detail_message).to_be_visible()
 
 
 def test_back_and_forward(console, stack):

@@ -1,0 +1,399 @@
+"""Shared helpers of the browser benchmarks: servers, a seeded API, Chromium, statistics.
+
+Every benchmark builds one ``Stack``: the bundled jobs API simulator and
+serve.py's console server, both in this process on free 127.0.0.1 ports. The
+console server serves a temporary copy of the console's public files plus
+``bench/plain.html`` as ``/static/bench/plain.html``, so the PyScript console
+and the plain JavaScript page come from the same server and the same origin,
+and edits made to the working tree during a run do not mix two versions.
+
+Jobs are written straight into the simulator's ``JobStore`` with its public
+methods (no HTTP), so 10,000 jobs take seconds. The seeded jobs are settled:
+finished, canceled, or scheduled days ahead, so no job changes state while a
+benchmark runs unless the benchmark changes it.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import platform
+import random
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+BENCH = Path(__file__).resolve().parent
+sys.path.insert(0, str(ROOT))
+
+import serve  # noqa: E402
+from sandbox import FakeClock, make_server  # noqa: E402
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-gpu",
+    "--no-first-run",
+]
+PLAIN_PAGE_PATH = "/static/bench/plain.html"
+CONTEXT_OPTIONS = {"timezone_id": "America/Chicago", "viewport": {"width": 1280, "height": 900}}
+# The first load compiles MicroPython's wasm and can take several seconds on a busy 2-core machine.
+READY_TIMEOUT_MS = 60000
+
+# Share of seeded jobs in each settled state; the rest finish through the
+# simulator's own lifecycle (60 % success, 10 % permanent failure, 30 % retry).
+CANCELED_SHARE = 0.15
+SCHEDULED_SHARE = 0.15
+MESSAGES = (
+    "nightly report", "resize images batch", "sync CRM contacts", "rebuild search index",
+    "send weekly digest", "export orders to CSV", "", "refresh exchange rates",
+    "generate invoice PDFs", "purge expired sessions", "import supplier catalog",
+)
+
+
+# --- In-page instruments ----------------------------------------------------------
+
+# Records when body[data-ready] first becomes "1", as performance.now(), which
+# counts from the navigation's start. The MutationObserver callback runs as a
+# microtask of the task that set the attribute, before the browser paints.
+READY_PROBE = """
+(() => {
+  window.__bench = {ready: null};
+  const observer = new MutationObserver(() => {
+    if (window.__bench.ready === null && document.body && document.body.dataset.ready === "1") {
+      window.__bench.ready = performance.now();
+      observer.disconnect();
+    }
+  });
+  observer.observe(document, {subtree: true, attributes: true, attributeFilter: ["data-ready"]});
+})();
+"""
+
+# Keeps every WebAssembly.Memory the page creates or instantiates, so
+# benchmarks can read the MicroPython heap's byteLength.
+WASM_PROBE = """
+(() => {
+  const memories = window.__wasmMemories = [];
+  const keep = (value) => {
+    if (value instanceof WebAssembly.Memory && !memories.includes(value)) memories.push(value);
+  };
+  const scan = (result) => {
+    const instance = result && (result.instance || result);
+    if (instance && instance.exports) Object.values(instance.exports).forEach(keep);
+    return result;
+  };
+  const OriginalMemory = WebAssembly.Memory;
+  WebAssembly.Memory = function (...args) { const memory = new OriginalMemory(...args); keep(memory); return memory; };
+  WebAssembly.Memory.prototype = OriginalMemory.prototype;
+  for (const name of ["instantiate", "instantiateStreaming"]) {
+    const original = WebAssembly[name];
+    WebAssembly[name] = function (...args) { return original.apply(this, args).then(scan); };
+  }
+})();
+"""
+
+# Counts live listeners registered through addEventListener on any
+# EventTarget, with the spec's de-duplication of (type, callback, capture).
+LISTENER_PROBE = """
+(() => {
+  const live = new Map();   // EventTarget -> Set of "type|capture" + callback id
+  const ids = new WeakMap();
+  let nextId = 1;
+  const idOf = (callback) => {
+    if (!callback) return 0;
+    if (!ids.has(callback)) ids.set(callback, nextId++);
+    return ids.get(callback);
+  };
+  const keyOf = (type, callback, options) => {
+    const capture = typeof options === "boolean" ? options : !!(options && options.capture);
+    return type + "|" + capture + "|" + idOf(callback);
+  };
+  const add = EventTarget.prototype.addEventListener;
+  const remove = EventTarget.prototype.removeEventListener;
+  EventTarget.prototype.addEventListener = function (type, callback, options) {
+    if (callback) {
+      const once = options && typeof options === "object" && options.once;
+      if (!once) {
+        if (!live.has(this)) live.set(this, new Set());
+        live.get(this).add(keyOf(type, callback, options));
+      }
+    }
+    return add.call(this, type, callback, options);
+  };
+  EventTarget.prototype.removeEventListener = function (type, callback, options) {
+    const keys = live.get(this);
+    if (keys) {
+      keys.delete(keyOf(type, callback, options));
+      if (keys.size === 0) live.delete(this);
+    }
+    return remove.call(this, type, callback, options);
+  };
+  window.__listenerCount = () => {
+    let total = 0, onNodes = 0, onDetached = 0;
+    const byType = {};
+    for (const [target, keys] of live) {
+      total += keys.size;
+      if (target instanceof Node) {
+        onNodes += keys.size;
+        if (!target.isConnected && target !== document) onDetached += keys.size;
+      }
+      for (const key of keys) {
+        const type = key.split("|")[0];
+        byType[type] = (byType[type] || 0) + 1;
+      }
+    }
+    return {total, onNodes, onDetached, byType};
+  };
+})();
+"""
+
+# Keeps PyScript's MicroPython interpreter as window.__mpy once it is ready.
+# The hook is added on DOMContentLoaded, after the page's own module script
+# has loaded PyScript, so the page's load order is unchanged.
+MPY_PROBE = """
+document.addEventListener("DOMContentLoaded", () => {
+  import("/static/vendor/pyscript-core-0.7.31/core.js").then(({hooks}) => {
+    hooks.main.onReady.add((wrap) => { window.__mpy = wrap.interpreter; });
+  });
+}, {once: true});
+"""
+
+MPY_MEMORY_JS = """
+() => {
+  const mpy = window.__mpy;
+  if (!mpy) return null;
+  const gc = mpy.pyimport("gc");
+  gc.collect();
+  const refs = globalThis.proxy_js_ref || [];
+  let used = 0;
+  for (const ref of refs) if (ref !== undefined) used++;
+  return {alloc: gc.mem_alloc(), free: gc.mem_free(), proxyRefs: used, proxyTable: refs.length};
+}
+"""
+
+
+# --- Servers ------------------------------------------------------------------------
+
+
+def build_public_root(folder: Path) -> Path:
+    """Copy the console's public files and the plain page into folder and return it."""
+    for name in ("index.html", "main.py", "pyscript.toml"):
+        shutil.copy2(ROOT / name, folder / name)
+    (folder / "console").mkdir()
+    for source in (ROOT / "console").glob("*.py"):
+        shutil.copy2(source, folder / "console" / source.name)
+    shutil.copytree(ROOT / "static", folder / "static")
+    (folder / "static" / "bench").mkdir()
+    shutil.copy2(BENCH / "plain.html", folder / "static" / "bench" / "plain.html")
+    return folder
+
+
+class JobsApi:
+    """Direct HTTP access to the simulator, bypassing the console's proxy."""
+
+    def __init__(self, url: str) -> None:
+        self.url = url.rstrip("/")
+
+    def call(self, method: str, path: str, **params: object) -> tuple[int, object]:
+        query = urllib.parse.urlencode({k: v for k, v in params.items() if v is not None})
+        request = urllib.request.Request(self.url + path + ("?" + query if query else ""), method=method)
+        try:
+            with urllib.request.urlopen(request, timeout=30) as response:
+                return response.status, json.loads(response.read() or b"null")
+        except urllib.error.HTTPError as error:
+            return error.code, json.loads(error.read() or b"null")
+
+    def create(self, message: str = "", next_attempt_at: str | None = None) -> dict:
+        status, body = self.call("POST", "/job/new", message=message or None, next_attempt_at=next_attempt_at)
+        if status != 200:
+            raise RuntimeError(f"POST /job/new failed with {status}: {body}")
+        return body
+
+    def cancel(self, job_id: int) -> tuple[int, object]:
+        return self.call("POST", f"/job/cancel/{job_id}")
+
+    def jobs(self, **params: object) -> list:
+        status, body = self.call("GET", "/jobs", **params)
+        if status != 200:
+            raise RuntimeError(f"GET /jobs failed with {status}: {body}")
+        return body
+
+
+class Stack:
+    """The simulator and the console server, in threads of this process.
+
+    ``clock`` is the simulator's clock (a ``FakeClock`` to freeze the API's
+    time and ``Date`` headers). Use as a context manager; both servers and
+    the temporary folder are removed on exit.
+    """
+
+    def __init__(self, jobs: int = 0, clock: FakeClock | None = None, seed: int = 1) -> None:
+        self.folder = tempfile.TemporaryDirectory(prefix="jobs-console-bench-")
+        build_public_root(Path(self.folder.name))
+        self.simulator = make_server("127.0.0.1", 0, seed=seed, clock=clock)
+        self.clock = self.simulator.clock
+        if jobs:
+            seed_jobs(self.simulator.store, jobs, self.clock.now(), seed)
+        serve.serve_in_thread(self.simulator, name="bench-simulator")
+        self.console = serve.make_console_server("127.0.0.1", 0, self.simulator.url, root=Path(self.folder.name))
+        serve.serve_in_thread(self.console, name="bench-console")
+        self.url = self.console.url + "/"
+        self.plain_url = self.console.url + PLAIN_PAGE_PATH
+        self.api = JobsApi(self.simulator.url)
+
+    def __enter__(self) -> Stack:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        serve.stop_server(self.console)
+        serve.stop_server(self.simulator)
+        self.folder.cleanup()
+
+
+def seed_jobs(store, count: int, now: datetime, seed: int = 1) -> None:
+    """Insert count settled jobs created over the last 24 h, newest one minute ago.
+
+    15 % are canceled, 15 % are PENDING and scheduled 1 to 30 days ahead, and
+    the rest ran through the simulator's lifecycle to DONE (success or
+    permanent failure, some after retries). Lifecycle delays are not slept.
+    """
+    rng = random.Random(seed)
+    saved_delay = store.transition_delay
+    store.transition_delay = 0.0
+    try:
+        span = timedelta(hours=24)
+        for index in range(count):
+            created = now - timedelta(minutes=1) - span * (count - 1 - index) / max(count, 1)
+            message = MESSAGES[index % len(MESSAGES)]
+            message = f"{message} {index}" if message else ""
+            draw = rng.random()
+            if draw < SCHEDULED_SHARE:
+                later = now + timedelta(days=rng.uniform(1, 30))
+                store.create_job(created, message=message, next_attempt_at=later)
+            elif draw < SCHEDULED_SHARE + CANCELED_SHARE:
+                job = store.create_job(created, message=message, next_attempt_at=now + timedelta(days=60))
+                store.cancel_job(created + timedelta(seconds=30), job["job_id"], message="not needed")
+            else:
+                store.create_job(created, message=message)
+        store.advance(now)
+    finally:
+        store.transition_delay = saved_delay
+
+
+def far_future() -> str:
+    return "2099-01-01T00:00:00"
+
+
+def half_second_now() -> datetime:
+    """Return the current UTC time moved to the middle of its second.
+
+    A frozen clock at x.5 s keeps the console's clock-offset estimate, which
+    reads whole-second Date headers, centred on zero.
+    """
+    now = datetime.now(timezone.utc).replace(tzinfo=None, microsecond=0)
+    return now + timedelta(milliseconds=500)
+
+
+# --- Browser ------------------------------------------------------------------------
+
+
+def launch_chromium(playwright):
+    if not os.path.exists(CHROMIUM):
+        raise SystemExit(f"{CHROMIUM} not found: install Debian's chromium package (apt-get install chromium).")
+    return playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+
+
+def chromium_version() -> str:
+    try:
+        output = subprocess.run([CHROMIUM, "--version"], capture_output=True, text=True, timeout=20).stdout
+    except (OSError, subprocess.SubprocessError):
+        return "unknown"
+    return output.strip() or "unknown"
+
+
+def watch_errors(page, errors: list[str]) -> None:
+    """Collect uncaught page errors and console errors other than failed resource loads."""
+    page.on("pageerror", lambda error: errors.append(f"uncaught: {error}"))
+
+    def on_console(message) -> None:
+        if message.type == "error" and not message.text.startswith("Failed to load resource"):
+            errors.append(f"console: {message.text}")
+
+    page.on("console", on_console)
+
+
+def wait_ready(page) -> None:
+    page.wait_for_function("document.body && document.body.dataset.ready === '1'", timeout=READY_TIMEOUT_MS)
+
+
+def refresh_count(page) -> int:
+    return page.evaluate("window.jobsConsoleRefreshes || 0")
+
+
+# --- Statistics and output ----------------------------------------------------------
+
+
+def spread(values: list[float]) -> str:
+    """Return "min–max" of values, with one decimal."""
+    return f"{min(values):.1f}–{max(values):.1f}"
+
+
+def iqr(values: list[float]) -> float:
+    if len(values) < 4:
+        return max(values) - min(values)
+    quartiles = statistics.quantiles(values, n=4, method="inclusive")
+    return quartiles[2] - quartiles[0]
+
+
+def print_table(headers: list[str], rows: list[list[object]]) -> None:
+    """Print rows as a Markdown table, so the output pastes into bench/README.md."""
+    texts = [[str(cell) for cell in row] for row in rows]
+    widths = [max(len(headers[i]), *(len(row[i]) for row in texts)) for i in range(len(headers))]
+    print("| " + " | ".join(h.ljust(w) for h, w in zip(headers, widths)) + " |")
+    print("| " + " | ".join("-" * w for w in widths) + " |")
+    for row in texts:
+        print("| " + " | ".join(cell.ljust(w) for cell, w in zip(row, widths)) + " |")
+
+
+def verdict(met: bool) -> str:
+    return "pass" if met else "FAIL"
+
+
+def machine_line() -> str:
+    load = os.getloadavg()
+    return (f"machine: {os.cpu_count()} cores, load average {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}; "
+            f"{chromium_version()}; Python {platform.python_version()}")
+
+
+class Deadline:
+    """A wall-clock budget for a benchmark's loops."""
+
+    def __init__(self, seconds: float) -> None:
+        self.end = time.monotonic() + seconds
+
+    def left(self) -> float:
+        return self.end - time.monotonic()
+
+    def passed(self) -> bool:
+        return self.left() <= 0
+
+
+def run_in_thread(function, *args) -> threading.Thread:
+    thread = threading.Thread(target=function, args=args, daemon=True)
+    thread.start()
+    return thread
