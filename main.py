@@ -194,7 +194,7 @@ class Console:
         self.listen(by_id("create-form"), "submit", self.on_create)
         self.listen(by_id("when-now"), "change", lambda event: self._sync_create_mode())
         self.listen(by_id("when-later"), "change", lambda event: self._sync_create_mode())
-        self.listen(by_id("create-at"), "input", lambda event: self._update_preview())
+        self.listen(by_id("create-at"), "input", self.on_schedule_input)
         self.listen(by_id("cancel-keep"), "click", lambda event: by_id("cancel-dialog").close())
         self.listen(by_id("cancel-confirm"), "click", self.on_cancel_confirm)
         self.listen(by_id("select-all"), "change", self.on_select_all)
@@ -205,7 +205,7 @@ class Console:
         self.listen(by_id("export-csv"), "click", lambda event: self.export_view("csv"))
         self.listen(by_id("export-json"), "click", lambda event: self.export_view("json"))
         self.listen(by_id("create-count"), "input", lambda event: self._sync_create_mode())
-        self.listen(by_id("create-until"), "input", lambda event: self._update_preview())
+        self.listen(by_id("create-until"), "input", self.on_schedule_input)
         self.listen(document, "keydown", self.on_key)
         self.listen(document, "visibilitychange", self.on_visibility)
         # NOTE: window.addEventListener("popstate", ...) raised "Illegal invocation"
@@ -725,10 +725,8 @@ class Console:
         try:
             epoch, warning = self._scheduled_instant()
         except ValueError as error:
-            self._set_text("create-preview", "")
-            self._set_text("create-at-error", str(error))
+            self._set_text("create-preview", str(error))
             return
-        self._set_text("create-at-error", "")
         now = self.times.now()
         text = self._describe_instant(epoch)
         if epoch > now:
@@ -740,14 +738,17 @@ class Console:
                 end, end_warning = self._scheduled_instant("create-until")
                 bulk.spread_times(epoch, end, count)
             except ValueError as error:
-                self._set_text("create-preview", "")
-                self._set_text("create-at-error", str(error))
+                self._set_text("create-preview", str(error))
                 return
             step = (end - epoch) / (count - 1)
             text = "%d jobs from %s until %s, one every %s" % (
                 count, text, self._describe_instant(end), timefmt.format_duration(step))
             warning += end_warning
         self._set_text("create-preview", text + "." + warning)
+
+    def on_schedule_input(self, event):
+        self._set_text("create-at-error", "")
+        self._update_preview()
 
     def on_create(self, event):
         event.preventDefault()

@@ -170,6 +170,33 @@ document.addEventListener("DOMContentLoaded", () => {
 }, {once: true});
 """
 
+# Times PyScript's own events: mpy:ready (interpreter up, before main.py
+# runs) and mpy:done (main.py's top level has returned).
+PHASE_PROBE = """
+(() => {
+  const seen = window.__benchEvents = {};
+  for (const name of ["mpy:ready", "mpy:done"]) {
+    document.addEventListener(name, () => { if (!(name in seen)) seen[name] = performance.now(); }, true);
+  }
+})();
+"""
+
+# Figures of one page load, read once body[data-ready] is "1".
+LOAD_FIGURES_JS = """
+() => {
+  const ready = window.__bench.ready;
+  const paint = {};
+  for (const entry of performance.getEntriesByType("paint")) paint[entry.name] = entry.startTime;
+  const resources = performance.getEntriesByType("resource")
+    .filter((entry) => entry.startTime <= ready)
+    .map((entry) => ({url: entry.name, start: entry.startTime, end: entry.responseEnd,
+                      bytes: entry.transferSize, status: entry.responseStatus}));
+  const navigation = performance.getEntriesByType("navigation")[0];
+  return {ready, fcp: paint["first-contentful-paint"] ?? null, events: window.__benchEvents || {},
+          resources, htmlEnd: navigation ? navigation.responseEnd : null};
+}
+"""
+
 MPY_MEMORY_JS = """
 () => {
   const mpy = window.__mpy;
@@ -345,6 +372,67 @@ def refresh_count(page) -> int:
     return page.evaluate("window.jobsConsoleRefreshes || 0")
 
 
+# --- Main-thread time from a Chromium trace -----------------------------------------
+
+TRACE_CATEGORIES = ["devtools.timeline", "disabled-by-default-devtools.timeline", "blink.user_timing", "toplevel"]
+STYLE_LAYOUT_EVENTS = ("UpdateLayoutTree", "Layout")
+PAINT_EVENTS = ("PrePaint", "Paint", "Layerize", "UpdateLayer", "Commit")
+GC_EVENTS = ("MinorGC", "MajorGC")
+
+
+def main_thread_tasks(trace_bytes: bytes, url_prefix: str) -> tuple[list[dict], dict[str, float]]:
+    """Return the top-level tasks of the page's renderer main thread, and its user-timing marks.
+
+    The page's renderer is the process whose frame URL starts with url_prefix,
+    as listed by TracingStartedInBrowser. Each task is a dict with ts, end and
+    dur in µs, plus the µs spent in style and layout, paint and GC inside it.
+    Marks map a performance.mark() name to its trace timestamp.
+    """
+    events = json.loads(trace_bytes)["traceEvents"]
+    pids = set()
+    for event in events:
+        if event.get("name") == "TracingStartedInBrowser":
+            for frame in event.get("args", {}).get("data", {}).get("frames", []):
+                if str(frame.get("url", "")).startswith(url_prefix):
+                    pids.add(frame.get("processId"))
+    main_tids = {(e["pid"], e["tid"]) for e in events
+                 if e.get("ph") == "M" and e.get("name") == "thread_name"
+                 and e.get("args", {}).get("name") == "CrRendererMain" and e["pid"] in pids}
+    tasks = []
+    inner = []
+    marks = {}
+    for event in events:
+        key = (event.get("pid"), event.get("tid"))
+        if key not in main_tids:
+            continue
+        name = event.get("name")
+        if "blink.user_timing" in event.get("cat", "") and name not in marks:
+            marks[name] = event["ts"]
+        if event.get("ph") != "X" or "dur" not in event:
+            continue
+        if name == "RunTask":
+            tasks.append({"ts": event["ts"], "end": event["ts"] + event["dur"], "dur": event["dur"],
+                          "style_layout": 0.0, "paint": 0.0, "gc": 0.0})
+        elif name in STYLE_LAYOUT_EVENTS or name in PAINT_EVENTS or name in GC_EVENTS:
+            inner.append(event)
+    tasks.sort(key=lambda task: task["ts"])
+    starts = [task["ts"] for task in tasks]
+    import bisect
+    for event in inner:
+        index = bisect.bisect_right(starts, event["ts"]) - 1
+        if index < 0 or event["ts"] >= tasks[index]["end"]:
+            continue
+        name = event["name"]
+        field = "style_layout" if name in STYLE_LAYOUT_EVENTS else "paint" if name in PAINT_EVENTS else "gc"
+        tasks[index][field] += event["dur"]
+    return tasks, marks
+
+
+def tasks_between(tasks: list[dict], start: float, end: float) -> list[dict]:
+    """Return the tasks that start inside [start, end] (trace µs)."""
+    return [task for task in tasks if start <= task["ts"] <= end]
+
+
 # --- Statistics and output ----------------------------------------------------------
 
 
@@ -378,6 +466,22 @@ def machine_line() -> str:
     load = os.getloadavg()
     return (f"machine: {os.cpu_count()} cores, load average {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}; "
             f"{chromium_version()}; Python {platform.python_version()}")
+
+
+APP_PATHS = ("index.html", "main.py", "pyscript.toml", "console", "static", "serve.py", "sandbox")
+
+
+def app_version_line() -> str:
+    """Return the commit measured, and whether the console's files had uncommitted edits."""
+    try:
+        commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True,
+                                text=True, timeout=20).stdout.strip()
+        dirty = subprocess.run(["git", "status", "--porcelain", "--", *APP_PATHS], cwd=ROOT, capture_output=True,
+                               text=True, timeout=20).stdout.strip()
+    except (OSError, subprocess.SubprocessError):
+        return "console version: unknown (git failed)"
+    state = "with uncommitted edits to the console's files" if dirty else "clean"
+    return f"console version: commit {commit or 'unknown'}, {state}"
 
 
 class Deadline:

@@ -40,11 +40,11 @@ class ConsolePage:
         self.detail_cancel = page.locator("#detail-cancel")
         self.history_rows = page.locator("#history-rows tr")
         self.timeline = page.locator("#timeline span")
-        self.create_message = page.get_by_label("Message")
+        self.create_message = page.get_by_role("textbox", name=re.compile(r"^Message"))
         self.create_message_error = page.locator("#create-message-error")
         self.run_later = page.get_by_label("At", exact=True)
         self.run_now = page.get_by_label("Run now")
-        self.create_at = page.get_by_label("Local date and time")
+        self.create_at = page.get_by_label("Local date and time", exact=True)
         self.create_preview = page.get_by_test_id("schedule-preview")
         self.create_at_error = page.locator("#create-at-error")
         self.create_error = page.locator("#create-error")
@@ -57,6 +57,23 @@ class ConsolePage:
         self.cancel_error = page.locator("#cancel-error")
         self.help_dialog = page.locator("#help-dialog")
         self.announcer = page.get_by_test_id("announcer")
+        self.select_all = page.get_by_label("Select all pending jobs on this page")
+        self.selection_count = page.locator("#selection-count")
+        self.bulk_cancel = page.locator("#bulk-cancel")
+        self.bulk_dialog = page.locator("#bulk-dialog")
+        self.bulk_title = page.locator("#bulk-title")
+        self.bulk_summary = page.locator("#bulk-summary")
+        self.bulk_confirm = page.locator("#bulk-confirm")
+        self.bulk_keep = page.locator("#bulk-keep")
+        self.bulk_results = page.locator("#bulk-results li")
+        self.create_count = page.get_by_label("How many")
+        self.create_until = page.get_by_label("Spread until, local date and time")
+        self.create_summary = page.locator("#create-summary")
+        self.create_progress = page.locator("#create-progress")
+        self.export_csv = page.get_by_role("button", name="Export CSV")
+        self.export_json = page.get_by_role("button", name="Export JSON")
+        self.chart_active = page.get_by_test_id("chart-active")
+        self.chart_finished = page.get_by_test_id("chart-finished")
 
     # Navigation -------------------------------------------------------------
 
@@ -92,6 +109,9 @@ class ConsolePage:
 
     def row_api_status(self, job_id):
         return self.row(job_id).locator(".api-status")
+
+    def row_select(self, job_id):
+        return self.row(job_id).get_by_role("checkbox", name="Select job %d" % job_id)
 
     def row_message(self, job_id):
         return self.row(job_id).locator(".c-message")

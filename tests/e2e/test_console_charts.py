@@ -1,0 +1,40 @@
+"""Live pictures: activity charts and a job's timeline."""
+
+import re
+
+from playwright.sync_api import expect
+
+
+def test_active_chart_follows_counts(console, stack):
+    expect(console.chart_active.locator("svg")).to_be_visible()
+    stack.api.create_far_future("chart pending one")
+    stack.api.create_far_future("chart pending two")
+    status, counts = stack.api.call("GET", "/")
+    expect(console.chart_active.locator("svg")).to_have_attribute(
+        "aria-label", re.compile(r"now %d pending" % counts["pending_count"]))
+    expect(console.chart_active.locator("polyline")).to_have_count(2)
+
+
+def test_finished_chart_counts_seen_finishes(console, stack):
+    expect(console.chart_finished).to_contain_text("No job seen finishing yet.")
+    # Due in 1 s: the page sees it pending, then running, then done within about 30 s.
+    import time
+    job = stack.api.create("finish in view", time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(time.time() + 1)))
+    expect(console.row_status(job["job_id"])).to_have_text(re.compile("Pending|Running"))
+    expect(console.row_status(job["job_id"])).to_have_text(re.compile("^(Done|Failed)$"), timeout=40000)
+    if console.row_status(job["job_id"]).inner_text() == "Pending":
+        return
+    expect(console.chart_finished.locator("svg")).to_have_attribute(
+        "aria-label", re.compile(r"[01] succeeded, [01] failed"))
+    expect(console.chart_finished.locator("rect")).to_have_count(1)
+
+
+def test_timeline_bars_with_durations(console, stack):
+    job = stack.api.create("timeline", "2020-01-01T00:00:00")
+    stack.api.call("GET", "/")
+    console.go_to_job(str(job["job_id"]))
+    expect(console.timeline.first).to_have_text(re.compile(r"^Pending \d"))
+    labels = console.timeline.all_inner_texts()
+    for label in labels[:-1]:
+        assert re.search(r"\d+ (ms|s|min|h|d)", label), label
+    assert labels[-1] in ("Done", "Failed", "Retrying") or re.match(r"Retrying \d", labels[-1])
