@@ -136,7 +136,7 @@ class CountProbe:
         # Bisection over the candidates lower_bound .. upper_bound. A row at
         # this offset keeps the upper half, no row keeps the lower half, and
         # lower_bound <= offset < upper_bound keeps both halves non-empty.
-        return (self.lower_bound + self.upper_bound + 1) // 2
+        return (self.lower_bound + self.upper_bound) // 2
 
     def feed(self, row_exists):
         """Record whether the response to the last ``next_skip`` offset held a row.
