@@ -24,6 +24,7 @@ from pyscript.ffi import create_proxy, jsnull, to_js
 from console import api
 from console import bulk
 from console import charts
+from console import counting
 from console import export
 from console import jobs as jobmodel
 from console import paging
@@ -41,6 +42,7 @@ BACKOFF_FIRST = 2
 BACKOFF_MAX = 30
 TICK_MS = 250
 REQUEST_TIMEOUT_MS = 20000
+TOTALS_INTERVAL = 15
 HEAD_LIMIT = 100
 MAX_HEAD_PAGES = 10
 STORAGE_PREFIX = "jobs-console."
@@ -150,6 +152,8 @@ class Console:
         self.handlers = []
         self.activity = ActivityLog(time.time())
         self.charts_minute = -1
+        self.totals_due_at = 0.0
+        self.totals_at = None
         self.last_clicked_id = None
         self.bulk_ids = []
         self.bulk_running = False
@@ -289,6 +293,35 @@ class Console:
             failure = await self._load_job(self.view["job"], generation)
             if failure:
                 return failure
+        if time.time() >= self.totals_due_at and counts.ok and isinstance(counts.body, dict):
+            failure = await self._load_totals(counts.body)
+            if failure:
+                return failure
+        return None
+
+    async def _load_totals(self, summary):
+        """Count DONE, CANCELED and all jobs with one-row probes, every TOTALS_INTERVAL seconds."""
+        tasks = counting.plan_counts()
+        for task in tasks:
+            probe = task.probe
+            while not probe.done:
+                skip = probe.next_skip()
+                reply = await send("GET", api.jobs_url(self.base, task.status, skip, 1), self.skew)
+                if api.is_unreachable(reply.status):
+                    return self._unreachable_text(reply)
+                if not reply.ok or not isinstance(reply.body, list):
+                    self.totals_due_at = time.time() + TOTALS_INTERVAL
+                    return None
+                probe.feed(len(reply.body) > 0)
+        try:
+            totals = counting.merge_counts(summary, tasks)
+        except ValueError:
+            return None
+        self.totals_at = self.times.now()
+        self.totals_due_at = time.time() + TOTALS_INTERVAL
+        for key, element_id in (("DONE", "count-done"), ("CANCELED", "count-canceled"),
+                                (counting.ALL_JOBS, "count-all")):
+            self._set_text(element_id, counting.format_count(totals[key]))
         return None
 
     def _unreachable_text(self, reply):
@@ -481,7 +514,10 @@ class Console:
                 text += " · auto refresh off"
         self._set_text("updated", text)
         if self.counts_read_at is not None:
-            self._set_text("counts-time", "read at %s" % self.times.short(self.counts_read_at))
+            self._set_text("counts-time", "Pending and running read at %s." % self.times.short(self.counts_read_at))
+        if self.totals_at is not None:
+            self._set_text("totals-time", "Totals counted at %s, every %d s." % (
+                self.times.short(self.totals_at), TOTALS_INTERVAL))
         self.table.update_times()
         self.detail.update_times()
         minute = int(now // 60)

@@ -10,7 +10,27 @@ def test_counts_match_api(console, stack):
     status, counts = stack.api.call("GET", "/")
     expect(console.count_pending).to_have_text(str(counts["pending_count"]))
     expect(console.count_running).to_have_text(str(counts["running_count"]))
-    expect(console.page.locator("#counts-time")).to_have_text(re.compile(r"read at \d\d:\d\d:\d\d"))
+    expect(console.page.locator("#counts-time")).to_have_text(re.compile(r"read at \d\d:\d\d:\d\d\.$"))
+
+
+def test_totals_counted_exactly(console, stack):
+    for index in range(5):
+        stack.api.create_far_future("total pending %d" % index)
+    for index in range(3):
+        canceled = stack.api.create_far_future("total canceled %d" % index)
+        stack.api.cancel(canceled["job_id"])
+    for index in range(4):
+        stack.api.create("total done %d" % index, "2020-01-01T00:00:00")
+    stack.api.call("GET", "/")
+    status, everything = stack.api.call("GET", "/jobs", limit=100)
+    done = sum(1 for job in everything if job["status"] == "DONE")
+    canceled_count = sum(1 for job in everything if job["status"] == "CANCELED")
+    console.page.reload()
+    console.wait_ready()
+    expect(console.page.get_by_test_id("count-all")).to_have_text(str(len(everything)))
+    expect(console.page.get_by_test_id("count-done")).to_have_text(str(done))
+    expect(console.page.get_by_test_id("count-canceled")).to_have_text(str(canceled_count))
+    expect(console.page.locator("#totals-time")).to_have_text(re.compile(r"Totals counted at \d\d:\d\d:\d\d, every 15 s\."))
 
 
 def test_list_newest_first(console, stack):
