@@ -2,10 +2,10 @@
 
 ``GET /`` returns only the PENDING and RUNNING counts, and ``GET /jobs``
 returns at most ``limit`` rows with no total. A row exists at offset ``k``
-exactly when the list holds more than ``k`` jobs, so one request
-``GET /jobs?status=S&skip=k&limit=1`` answers the question "is N > k?".
-``CountProbe`` asks that question with ``k`` growing exponentially until the
-answer is no, then bisects. It only decides which offset to request next, so
+exactly when the list contains more than ``k`` jobs, so one request
+``GET /jobs?status=S&skip=k&limit=1`` tells whether N > k.
+``CountProbe`` requests offsets ``k`` growing exponentially until a response
+has no row, then bisects. It only decides which offset to request next, so
 the page can await each request between steps::
 
     probe = CountProbe()
@@ -47,8 +47,9 @@ for the list as it was at that request. The result then lies between the
 smallest and the largest size the list had during the probing, because a
 request found a row at offset ``count - 1`` (unless the count is 0) and
 another found none at offset ``count``. It can therefore be off by at most
-the number of jobs that entered or left the list meanwhile. The DONE, CANCELED and
-all-jobs lists only grow, since no job leaves DONE or CANCELED. The console
+the number of jobs that entered or left the list meanwhile. The DONE,
+CANCELED and all-jobs lists only grow, since the API deletes no job and no
+job leaves DONE or CANCELED. The console
 should show each count with when it was taken and how long the probing took
 (for example "1,234 done, counted in 0.4 s at 12:03:05"). It should not
 present the sum of the status counts as equal to the all-jobs count, since
@@ -128,7 +129,7 @@ class CountProbe:
 
     def _choose_skip(self):
         if self.upper_bound is None:
-            # Doubling: offset 2**j - 1 holds a row exactly when N >= 2**j.
+            # Doubling: offset 2**j - 1 contains a row exactly when N >= 2**j.
             # lower_bound is 0 or the last power of two reached.
             if self.lower_bound == 0:
                 return 0

@@ -2,13 +2,14 @@
 
 Jobs are seeded through the store, not HTTP, so thousands of them take well
 under a second. Each kind of seeded job ends in a known state on the first
-request, and the fake clock then stands still, so the counts cannot change
-while the probes run:
+request, and the fake clock does not move after that, so the counts cannot
+change while the probes run:
 
 - canceled: created PENDING, then canceled through the store;
 - done: due a day before START, so the first request replays its whole life.
   Each run ends DONE with probability 0.7 and a retry cycle takes under 30 s,
-  so after more than 2,800 cycles a job still running is out of the question;
+  so a day has room for over 2,800 cycles and a job is left unfinished with
+  probability below 0.3**2800;
 - running: due 5 s before START, so it starts but does not finish;
 - pending: due at START, within the 2 s grace, so it stays PENDING;
 - future: due a year after START.
@@ -37,9 +38,8 @@ DUE_AT = {
     "future": START + timedelta(days=365),
 }
 
-# Mixes of seeded jobs, by kind. Their totals are the sizes the task asks
-# for (0, 1, 100, 1,000 and 5,000 jobs), plus one of powers of two, where
-# the request bound is tight.
+# Mixes of seeded jobs, by kind. Their totals are 0, 1, 100, 1,000 and 5,000
+# jobs, plus one mix of powers of two, where the request bound is tight.
 MIXES = {
     "empty": {},
     "one done": {"done": 1},
@@ -138,7 +138,7 @@ def test_counts_exact_within_bound(server: SandboxServer, clock: FakeClock, mix_
     assert summary == server.store.counts()
 
 
-def test_count_while_jobs_arrive_within_sizes_seen(server: SandboxServer) -> None:
+def test_count_during_arrivals_within_sizes(server: SandboxServer) -> None:
     # Jobs created during a count make it a snapshot: it lies between the
     # sizes the list had when probing started and when it ended.
     seed_jobs(server, {"canceled": 300})

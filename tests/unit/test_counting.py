@@ -1,6 +1,6 @@
 """console.counting: counting a list with one-row requests, and the helpers around it.
 
-A fake list of N rows answers "is there a row at offset k?" with ``k < N``.
+A fake list of N rows reports a row at offset k exactly when ``k < N``.
 The request bound is checked against CPython's ``int.bit_length`` as an
 independent oracle for floor and ceiling of log2.
 """
