@@ -154,6 +154,7 @@ class Console:
         self.charts_minute = -1
         self.totals_due_at = 0.0
         self.totals_at = None
+        self.totals_took = 0.0
         self.last_clicked_id = None
         self.bulk_ids = []
         self.bulk_running = False
@@ -302,6 +303,7 @@ class Console:
     async def _load_totals(self, summary):
         """Count DONE, CANCELED and all jobs with one-row probes, every TOTALS_INTERVAL seconds."""
         tasks = counting.plan_counts()
+        started = time.time()
         for task in tasks:
             probe = task.probe
             while not probe.done:
@@ -318,6 +320,7 @@ class Console:
         except ValueError:
             return None
         self.totals_at = self.times.now()
+        self.totals_took = time.time() - started
         self.totals_due_at = time.time() + TOTALS_INTERVAL
         for key, element_id in (("DONE", "count-done"), ("CANCELED", "count-canceled"),
                                 (counting.ALL_JOBS, "count-all")):
@@ -516,8 +519,9 @@ class Console:
         if self.counts_read_at is not None:
             self._set_text("counts-time", "Pending and running read at %s." % self.times.short(self.counts_read_at))
         if self.totals_at is not None:
-            self._set_text("totals-time", "Totals counted at %s, every %d s." % (
-                self.times.short(self.totals_at), TOTALS_INTERVAL))
+            # A count is a snapshot: jobs that change while it is taken can move it by that many.
+            self._set_text("totals-time", "Totals counted at %s in %s, every %d s." % (
+                self.times.short(self.totals_at), timefmt.format_duration(self.totals_took), TOTALS_INTERVAL))
         self.table.update_times()
         self.detail.update_times()
         minute = int(now // 60)

@@ -14,8 +14,10 @@ WIDTH = 320
 HEIGHT = 120
 LEFT = 28
 BOTTOM = 18
-TOP = 8
+TOP = 22
 RIGHT = 6
+# The bar chart spans at least this many minutes, so one busy minute is not one wide slab.
+MIN_MINUTES = 10
 
 
 def _node(name, attributes, text=None):
@@ -78,10 +80,10 @@ def draw_active(container, samples, now, times):
     svg.append(_node("text", {"x": LEFT - 4, "y": TOP + 8, "text-anchor": "end"}, str(top)))
     svg.append(_node("text", {"x": LEFT - 4, "y": HEIGHT - BOTTOM, "text-anchor": "end"}, "0"))
     _time_labels(svg, start, end, times)
-    svg.append(_node("rect", {"class": "legend-pending", "x": LEFT + 6, "y": TOP, "width": 8, "height": 8}))
-    svg.append(_node("text", {"x": LEFT + 18, "y": TOP + 8}, "Pending %d" % last[1]))
-    svg.append(_node("rect", {"class": "legend-running", "x": LEFT + 96, "y": TOP, "width": 8, "height": 8}))
-    svg.append(_node("text", {"x": LEFT + 108, "y": TOP + 8}, "Running %d" % last[2]))
+    svg.append(_node("rect", {"class": "legend-pending", "x": LEFT + 6, "y": 4, "width": 8, "height": 8}))
+    svg.append(_node("text", {"x": LEFT + 18, "y": 12}, "Pending %d" % last[1]))
+    svg.append(_node("rect", {"class": "legend-running", "x": LEFT + 96, "y": 4, "width": 8, "height": 8}))
+    svg.append(_node("text", {"x": LEFT + 108, "y": 12}, "Running %d" % last[2]))
     container.append(svg)
 
 
@@ -94,7 +96,7 @@ def draw_finished(container, rows, times):
         container.append(_empty("No job seen finishing yet."))
         return
     top, y = _y_scale(max(row[1] + row[2] for row in rows))
-    width = (WIDTH - LEFT - RIGHT) / len(rows)
+    width = (WIDTH - LEFT - RIGHT) / max(len(rows), MIN_MINUTES)
     svg = _frame("Jobs finished per minute since %s: %d succeeded, %d failed" % (
         times.short(rows[0][0]), succeeded, failed))
     for index, (minute, ok_count, failed_count) in enumerate(rows):
@@ -110,8 +112,11 @@ def draw_finished(container, rows, times):
                                       "width": "%.1f" % bar_width, "height": "%.1f" % (y(ok_count) - top_y)}))
     svg.append(_node("text", {"x": LEFT - 4, "y": TOP + 8, "text-anchor": "end"}, str(top)))
     svg.append(_node("text", {"x": LEFT - 4, "y": HEIGHT - BOTTOM, "text-anchor": "end"}, "0"))
-    _time_labels(svg, rows[0][0], rows[-1][0] + 60, times)
-    svg.append(_node("text", {"x": LEFT + 6, "y": TOP + 8}, "Succeeded %d, failed %d" % (succeeded, failed)))
+    _time_labels(svg, rows[0][0], rows[0][0] + 60 * max(len(rows), MIN_MINUTES), times)
+    svg.append(_node("rect", {"class": "bar-succeeded", "x": LEFT + 6, "y": 4, "width": 8, "height": 8}))
+    svg.append(_node("text", {"x": LEFT + 18, "y": 12}, "Succeeded %d" % succeeded))
+    svg.append(_node("rect", {"class": "bar-failed", "x": LEFT + 110, "y": 4, "width": 8, "height": 8}))
+    svg.append(_node("text", {"x": LEFT + 122, "y": 12}, "Failed %d" % failed))
     container.append(svg)
 
 
