@@ -6,9 +6,9 @@ serve.py). The routes used are ``GET /`` (counts), ``GET /jobs`` (the list),
 ``GET /job/{id}`` and ``GET /job/{id}/history`` (the open job),
 ``POST /job/new`` and ``POST /job/cancel/{id}``.
 
-Start-up: the HTML shell is already on screen; ``Console.start`` reads the
-view from the URL and the settings from localStorage, wires the page's few
-event listeners and starts one timer. Each tick of the timer starts a refresh
+Start-up: the HTML shell is already on screen when this runs.
+``Console.start`` reads the view from the URL and the settings from
+localStorage, wires the page's few event listeners and starts one timer. Each tick of the timer starts a refresh
 when one is due and none is in flight, so refreshes never overlap however
 slow the API is. ``body[data-ready="1"]`` marks the first data on screen.
 """
@@ -43,6 +43,9 @@ BACKOFF_MAX = 30
 TICK_MS = 250
 REQUEST_TIMEOUT_MS = 20000
 TOTALS_INTERVAL = 15
+# 2 * 62 + 2 requests count up to 2**62 jobs; a real list never needs more.
+MAX_PROBE_REQUESTS = 126
+NOTICE_SECONDS = 10
 HEAD_LIMIT = 100
 MAX_HEAD_PAGES = 10
 STORAGE_PREFIX = "jobs-console."
@@ -65,7 +68,11 @@ class Reply:
 
 
 async def send(method, url, skew):
-    """Send one request and decode its JSON body; never raises for HTTP or network errors."""
+    """Send one request and decode its JSON body.
+
+    HTTP errors, network errors and time-outs come back as a Reply (status 0
+    when there was no response), so callers handle every outcome in one place.
+    """
     sent = time.time()
     options = js.Object.new()
     options.method = method
@@ -157,6 +164,9 @@ class Console:
         self.totals_took = 0.0
         self.last_clicked_id = None
         self.bulk_ids = []
+        self.refresh_requested = False
+        self.notice_until = None
+        self.scroll_to_detail = False
         self.bulk_running = False
 
     def _load_interval(self):
@@ -202,6 +212,10 @@ class Console:
         self.listen(by_id("create-at"), "input", self.on_schedule_input)
         self.listen(by_id("cancel-keep"), "click", lambda event: by_id("cancel-dialog").close())
         self.listen(by_id("cancel-confirm"), "click", self.on_cancel_confirm)
+        # Enter in a reason field submits the dialog's form: it means confirm, not close.
+        self.listen(by_id("cancel-form"), "submit", self.on_cancel_submit)
+        self.listen(by_id("bulk-form"), "submit", self.on_bulk_submit)
+        self.listen(by_id("first-page"), "click", lambda event: self.set_view(page=1))
         self.listen(by_id("select-all"), "change", self.on_select_all)
         self.listen(by_id("selection-clear"), "click", lambda event: self.set_selection([]))
         self.listen(by_id("bulk-cancel"), "click", lambda event: self.ask_bulk_cancel())
@@ -237,12 +251,15 @@ class Console:
             self.update_clock_texts()
 
     def refresh_now(self):
+        # A request made while a refresh is in flight is kept for right after it.
+        self.refresh_requested = True
         self.next_refresh_at = 0.0
         self.tick()
 
     async def refresh(self):
         """Read counts, the list and the open job, then schedule the next refresh."""
         self.in_flight = True
+        self.refresh_requested = False
         generation = self.generation
         try:
             failure = await self._load(generation)
@@ -257,6 +274,8 @@ class Console:
         if failure:
             self.failures += 1
             self.failure_text = failure
+            if self.view["job"]:
+                self.detail.show_unreachable(self.view["job"], failure)
             delay = min(BACKOFF_FIRST * (2 ** (self.failures - 1)), BACKOFF_MAX)
             self.next_refresh_at = time.time() + delay
         else:
@@ -266,8 +285,8 @@ class Console:
             self.failure_text = ""
             self.last_success = self.times.now()
             self.next_refresh_at = time.time() + self.interval if self.interval else None
-        if generation != self.generation and not failure:
-            # The view changed while this refresh was in flight: show the new one at once.
+        if (generation != self.generation or self.refresh_requested) and not failure:
+            # The view changed, or a refresh was asked for, while this one was in flight.
             self.next_refresh_at = 0.0
         self._show_health()
         self.update_clock_texts()
@@ -277,6 +296,10 @@ class Console:
         counts = await send("GET", api.counts_url(self.base), self.skew)
         if api.is_unreachable(counts.status):
             return self._unreachable_text(counts)
+        if not counts.ok or not isinstance(counts.body, dict) or "pending_count" not in counts.body:
+            # Anything else at GET / means serve.py points at something that is not the jobs API.
+            return ("The server behind %s answered GET / with status %d and no job counts, so it does not look "
+                    "like the jobs API. Check the URL given to serve.py with --api." % (self.base, counts.status))
         if counts.ok and isinstance(counts.body, dict):
             self.counts_read_at = self.times.now()
             pending = counts.body.get("pending_count")
@@ -307,6 +330,10 @@ class Console:
         for task in tasks:
             probe = task.probe
             while not probe.done:
+                if probe.requests >= MAX_PROBE_REQUESTS:
+                    # Only an API that finds a row at every offset gets here: give up, not loop.
+                    self.totals_due_at = time.time() + TOTALS_INTERVAL
+                    return None
                 skip = probe.next_skip()
                 reply = await send("GET", api.jobs_url(self.base, task.status, skip, 1), self.skew)
                 if api.is_unreachable(reply.status):
@@ -429,6 +456,10 @@ class Console:
             return None
         self.detail.render(reply.body, history)
         self.table.replace_job(reply.body)
+        if self.scroll_to_detail:
+            # The panel grew when its data arrived; keep its top in view.
+            self.scroll_to_detail = False
+            by_id("detail").scrollIntoView(True)
         if self.activity.observe([reply.body]):
             self.draw_charts()
         return None
@@ -444,6 +475,8 @@ class Console:
         node = by_id("notice")
         node.textContent = text
         node.classList.toggle("error", bool(is_error))
+        # Good news fades; an error stays until the next action replaces it.
+        self.notice_until = None if is_error else time.time() + NOTICE_SECONDS
 
     def _render_list(self):
         self.table.set_marks(self.view["job"], self.selected_id())
@@ -457,12 +490,17 @@ class Console:
         empty_state.hidden = not empty
         if empty:
             if page > 1:
-                text = "No jobs on page %d. Go back to an earlier page." % page
+                text = "No jobs on page %d: the list ends before it." % page
+                hint = "Go back to the first page to see the newest jobs."
             elif self.view["status"] != "all":
                 text = "No %s jobs right now." % self.view["status"]
+                hint = "Choose All to see every job."
             else:
                 text = "No jobs yet."
+                hint = "Create one with the form: leave the time as it is to run it now."
             self._set_text("empty-text", text)
+            self._set_text("empty-hint", hint)
+        by_id("first-page").hidden = not (empty and page > 1)
         self._set_text("page-label", "Page %d" % page)
         by_id("prev-page").disabled = page <= 1
         by_id("next-page").disabled = not self.has_more
@@ -495,8 +533,8 @@ class Console:
         """Offer "Retry now" after a failure and "Refresh now" while auto refresh is off."""
         button = by_id("retry-now")
         if self.failures:
-            self._set_text("retry-now", "Retry now")
-            button.hidden = False
+            # The banner has its own Retry now button.
+            button.hidden = True
         elif not self.interval:
             self._set_text("retry-now", "Refresh now")
             button.hidden = False
@@ -524,6 +562,9 @@ class Console:
                 self.times.short(self.totals_at), timefmt.format_duration(self.totals_took), TOTALS_INTERVAL))
         self.table.update_times()
         self.detail.update_times()
+        if self.notice_until is not None and now >= self.notice_until:
+            self.notice_until = None
+            self._set_text("notice", "")
         minute = int(now // 60)
         if minute != self.charts_minute:
             self.draw_charts()
@@ -537,6 +578,8 @@ class Console:
 
     def _show_zone(self):
         by_id("zone-toggle").textContent = "Show local time" if self.times.utc else "Show UTC"
+        # In a browser set to UTC both choices show the same times.
+        by_id("zone-toggle").hidden = self.times.zone_is_utc() and not self.times.utc
         by_id("zone-label").textContent = "Times in " + self.times.zone_label()
 
     def selected_id(self):
@@ -569,12 +612,19 @@ class Console:
         if page < 1:
             return
         self.set_view(page=page)
+        wrap = by_id("table-wrap")
+        if float(wrap.getBoundingClientRect().top) < 0:
+            wrap.scrollIntoView(True)
 
     def open_job(self, job_id):
         self.table.selected_id = job_id
         self.set_view(job=job_id)
+        self._bring_detail_into_view()
+
+    def _bring_detail_into_view(self):
+        """In the one-column layout the panel sits above the list: scroll to it."""
         if int(window.innerWidth) <= 900:
-            # In one column the panel sits above the list: bring it into view.
+            self.scroll_to_detail = True
             by_id("detail").scrollIntoView(True)
 
     def close_job(self):
@@ -630,7 +680,17 @@ class Console:
         self.update_clock_texts()
 
     def on_zone_toggle(self, event):
+        instants = {}
+        for field_id in ("create-at", "create-until"):
+            try:
+                instants[field_id] = self._scheduled_instant(field_id)[0]
+            except ValueError:
+                pass
         self.times.utc = not self.times.utc
+        for field_id in instants:
+            by_id(field_id).value = self._local_input_value(instants[field_id])
+        label = "UTC date and time" if self.times.utc else "Local date and time"
+        by_id("create-at").setAttribute("aria-label", label)
         save_setting("zone", "utc" if self.times.utc else "local")
         self._show_zone()
         self.table.retime()
@@ -733,12 +793,25 @@ class Console:
         if self.times.utc:
             epoch = timefmt.days_from_civil(year, month, day) * 86400 + hour * 3600 + minute * 60
             return epoch, ""
-        stamp = js.Date.new(year, month - 1, day, hour, minute, 0, 0)
+        # setFullYear, because the Date constructor maps years 0 to 99 to 1900 to 1999.
+        stamp = js.Date.new(2000, 0, 1, 0, 0, 0, 0)
+        stamp.setFullYear(year, month - 1, day)
+        stamp.setHours(hour, minute, 0, 0)
         epoch = timefmt.parse_api_time(str(stamp.toISOString()))
         warning = ""
         if int(stamp.getHours()) != hour or int(stamp.getMinutes()) != minute:
             warning = (" %02d:%02d does not exist on that day in %s (the clocks change), so %02d:%02d is used."
                        % (hour, minute, self.times.zone_name, int(stamp.getHours()), int(stamp.getMinutes())))
+        else:
+            # When clocks go back, a wall time happens twice; the browser picks the first.
+            later_offset = self.times.local_offset(epoch + 3 * 3600)
+            shift = self.times.local_offset(epoch) - later_offset
+            if shift > 0:
+                again = timefmt.split_epoch(epoch + shift * 60 + later_offset * 60)
+                if again[3] == hour and again[4] == minute:
+                    warning = (" %02d:%02d happens twice on that day in %s (the clocks go back); the first, at %s,"
+                               " is used." % (hour, minute, self.times.zone_name,
+                                              timefmt.format_offset(self.times.local_offset(epoch))))
         return epoch, warning
 
     def _describe_instant(self, epoch):
@@ -810,7 +883,7 @@ class Console:
     async def _submit_job(self):
         pattern = str(by_id("create-message").value)
         for field in ("create-message-error", "create-at-error", "create-error", "create-count-error",
-                      "create-summary"):
+                      "create-summary", "notice"):
             self._set_text(field, "")
         try:
             count = bulk.parse_count(str(by_id("create-count").value))
@@ -911,6 +984,7 @@ class Console:
             self.ask_cancel(self.view["job"])
 
     def ask_cancel(self, job_id):
+        self._set_text("notice", "")
         job = self.table.job(job_id)
         if job is None and self.detail.job is not None and self.detail.job["job_id"] == job_id:
             job = self.detail.job
@@ -929,6 +1003,14 @@ class Console:
         by_id("cancel-confirm").disabled = False
         by_id("cancel-dialog").showModal()
         by_id("cancel-reason").focus()
+
+    def on_cancel_submit(self, event):
+        event.preventDefault()
+        self.on_cancel_confirm(event)
+
+    def on_bulk_submit(self, event):
+        event.preventDefault()
+        self.on_bulk_confirm(event)
 
     def on_cancel_confirm(self, event):
         if self.cancel_job_id is not None:

@@ -1566,6 +1566,10 @@ def _run(args: argparse.Namespace) -> int:
                 _warn_if_unreachable(api_url)
             print(f"Serving the jobs console at {server.url}/", flush=True)
             print(f"Jobs API: {api_description}", flush=True)
+            if not is_loopback_host(server.configured_host):
+                # The console and its proxy have no login: anyone who can reach the address can cancel jobs.
+                print(f"Warning: {args.host} is reachable from other machines, and the console has no "
+                      "login. Use --host 127.0.0.1 unless that is intended.", file=sys.stderr, flush=True)
             print("Press Ctrl+C to stop.", flush=True)
             server.serve_forever()
         finally:

@@ -126,6 +126,8 @@ def describe_error(status, body, job_id=None, base=""):
         job = detail.get("job") if isinstance(detail.get("job"), dict) else {}
         state = job.get("status") or "another state"
         number = job.get("job_id", job_id)
+        if state == "CANCELED":
+            return "Job %s was already canceled, so there is nothing to cancel." % number
         return "Job %s is now %s and cannot be canceled: only pending jobs can be." % (
             number, state)
     if status == 422:
@@ -144,8 +146,8 @@ def describe_error(status, body, job_id=None, base=""):
     if status == 413:
         return "The request was too large for the console's server."
     if isinstance(detail, str) and detail:
-        return "The API answered %d: %s." % (status, detail.rstrip("."))
-    return "The API answered with status %d. Try again; if it persists, check the API's log." % status
+        return "The API returned %d: %s." % (status, detail.rstrip("."))
+    return "The API returned status %d. Try again; if it persists, check the API's log." % status
 
 
 def is_unreachable(status):

@@ -113,9 +113,9 @@ def draw_finished(container, rows, times):
     svg.append(_node("text", {"x": LEFT - 4, "y": TOP + 8, "text-anchor": "end"}, str(top)))
     svg.append(_node("text", {"x": LEFT - 4, "y": HEIGHT - BOTTOM, "text-anchor": "end"}, "0"))
     _time_labels(svg, rows[0][0], rows[0][0] + 60 * max(len(rows), MIN_MINUTES), times)
-    svg.append(_node("rect", {"class": "bar-succeeded", "x": LEFT + 6, "y": 4, "width": 8, "height": 8}))
+    svg.append(_node("rect", {"class": "bar-succeeded legend", "x": LEFT + 6, "y": 4, "width": 8, "height": 8}))
     svg.append(_node("text", {"x": LEFT + 18, "y": 12}, "Succeeded %d" % succeeded))
-    svg.append(_node("rect", {"class": "bar-failed", "x": LEFT + 110, "y": 4, "width": 8, "height": 8}))
+    svg.append(_node("rect", {"class": "bar-failed legend", "x": LEFT + 110, "y": 4, "width": 8, "height": 8}))
     svg.append(_node("text", {"x": LEFT + 122, "y": 12}, "Failed %d" % failed))
     container.append(svg)
 

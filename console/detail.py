@@ -34,6 +34,8 @@ class DetailView:
             self.timeline_signature = None
             self.job = None
             self.announced = None
+            self.error.textContent = "Loading job %d…" % job_id
+            return
         self.error.textContent = ""
 
     def show_error(self, job_id, sentence):
@@ -42,6 +44,11 @@ class DetailView:
         self.body.hidden = True
         self.job = None
         self.error.textContent = sentence
+
+    def show_unreachable(self, job_id, sentence):
+        """Explain why a job that was never shown cannot be shown yet."""
+        if self.job is None and not self.panel.hidden:
+            self.error.textContent = "Job %d cannot be loaded now. %s" % (job_id, sentence)
 
     def hide(self):
         self.panel.hidden = True
@@ -110,7 +117,7 @@ class DetailView:
             patch.text("next", next_node, "%s (%s)" % (self.times.short(epoch), relative))
             patch.attr("next", next_node, "title", self.times.full(epoch))
         else:
-            patch.text("next", next_node, "None")
+            patch.text("next", next_node, "Not scheduled: only pending jobs wait for a next attempt")
             patch.attr("next", next_node, "title", None)
         since = timefmt.parse_api_time(job["status_at"])
         if job["status"] in ("PENDING", "RUNNING"):

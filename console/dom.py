@@ -102,6 +102,9 @@ class TimeDisplay:
         """Return (year, month, day, hour, minute, second, microsecond) in the zone shown."""
         return timefmt.split_epoch(epoch + self.offset(epoch) * 60)
 
+    def zone_is_utc(self):
+        return self.zone_name in ("UTC", "Etc/UTC") and self.local_offset(self.now()) == 0
+
     def zone_label(self):
         """Return the zone in use, e.g. ``America/Chicago (UTC-06:00)`` or ``UTC``."""
         offset = timefmt.format_offset(self.local_offset(self.now()))

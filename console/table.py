@@ -18,7 +18,7 @@ class Row:
         self.tr.dataset.jobId = str(job_id)
         cells = self.tr.children
         self.select = cells[0].firstElementChild
-        self.id_cell = cells[1]
+        self.id_cell = cells[1].firstElementChild
         self.badge = cells[2].firstElementChild
         self.api_status = cells[2].lastElementChild
         self.message = cells[3]
@@ -88,6 +88,7 @@ class JobTable:
         patch = row.patch
         outcome = jobmodel.outcome(job)
         patch.text("id", row.id_cell, str(job["job_id"]))
+        patch.attr("id", row.id_cell, "aria-label", "Open job %d" % job["job_id"])
         label = jobmodel.OUTCOME_LABELS.get(outcome, str(job.get("status")))
         patch.text("badge", row.badge, label)
         # Failed and Retrying are the console's words: the API's status stays visible under them.
@@ -151,6 +152,9 @@ class JobTable:
             return
         epoch = timefmt.parse_api_time(stamp)
         text = timefmt.format_relative(epoch, now)
+        if not due and now < epoch < now + 30:
+            # The API stamps a finished run up to 15 s after it started, which can be a moment ahead.
+            text = "just now"
         if due and epoch <= now:
             text = "due now" if now - epoch < 1 else "due " + text
         row.patch.text(key + ".rel", rel, text)

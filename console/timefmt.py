@@ -159,7 +159,14 @@ def format_duration(seconds):
     if hours < 24:
         return "%d h %d min" % (hours, minutes) if minutes else "%d h" % hours
     days, hours = divmod(hours, 24)
+    if days >= 365:
+        return _years(days)
     return "%d d %d h" % (days, hours) if hours else "%d d" % days
+
+
+def _years(days):
+    # Whole 365-day years: close enough for "in 73 y", and never used for dates.
+    return "%d y" % (days // 365)
 
 
 def format_relative(target, now):
@@ -183,6 +190,8 @@ def _coarse_duration(seconds):
     if hours < 24:
         return "%d h %d min" % (hours, minutes) if minutes else "%d h" % hours
     days, hours = divmod(hours, 24)
+    if days >= 365:
+        return _years(days)
     return "%d d %d h" % (days, hours) if hours else "%d d" % days
 
 

@@ -64,8 +64,7 @@ def test_bulk_cancel_reports_started_job(console, stack):
     console.bulk_confirm.click()
     expect(console.bulk_results.last).to_have_text("2 of 3 canceled.")
     expect(console.bulk_results.filter(has_text="Job %d not canceled" % ids[1])).to_have_text(
-        "Job %d not canceled: Job %d is now CANCELED and cannot be canceled: only pending jobs can be." % (
-            ids[1], ids[1]))
+        "Job %d not canceled: Job %d was already canceled, so there is nothing to cancel." % (ids[1], ids[1]))
 
 
 def test_bulk_keep_sends_nothing(console, stack):

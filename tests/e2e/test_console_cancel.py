@@ -73,3 +73,23 @@ def test_conflict_says_new_state(console, stack):
     expect(console.notice).to_have_class(re.compile(r"\berror\b"))
     expect(console.row_cancel(job["job_id"])).to_be_hidden()
     expect(console.row_status(job["job_id"])).not_to_have_text("Pending")
+
+
+def test_enter_in_reason_confirms(console, stack):
+    job = stack.api.create_far_future("enter confirms")
+    console.ask_cancel(job["job_id"])
+    console.cancel_reason.fill("typed then Enter")
+    console.cancel_reason.press("Enter")
+    expect(console.cancel_dialog).to_be_hidden()
+    expect(console.notice).to_have_text("Job %d canceled." % job["job_id"])
+    assert stack.api.job(job["job_id"])["message"] == "typed then Enter"
+
+
+def test_already_canceled_in_words(console, stack):
+    job = stack.api.create_far_future("canceled elsewhere")
+    console.set_interval("off")
+    console.page.get_by_role("button", name="Refresh now").click()
+    console.ask_cancel(job["job_id"])
+    stack.api.cancel(job["job_id"])
+    console.cancel_confirm.click()
+    expect(console.notice).to_have_text("Job %d was already canceled, so there is nothing to cancel." % job["job_id"])

@@ -34,7 +34,7 @@ def test_scheduled_time_sent_as_utc(console, stack):
     console.create_message.fill("scheduled chicago")
     console.schedule("2030-01-15T14:00")
     expect(console.create_preview).to_have_text(re.compile(
-        r"2030-01-15 14:00 your time \(America/Chicago\) = 2030-01-15 20:00 UTC, in \d+ d"))
+        r"2030-01-15 14:00 your time \(America/Chicago\) = 2030-01-15 20:00 UTC, in \d+ (d|y)"))
     job_id = console.create_job("scheduled chicago")
     assert stack.api.job(job_id)["next_attempt_at"] == "2030-01-15T20:00:00.000000"
     console.open_job(job_id)

@@ -74,3 +74,17 @@ def test_cancel_while_api_down_keeps_dialog(console, stack):
     console.cancel_confirm.click()
     expect(console.cancel_dialog).to_be_hidden()
     assert stack.api.job(job["job_id"])["status"] == "CANCELED"
+
+
+def test_wrong_api_named_in_banner(make_stack, page):
+    from pages import ConsolePage
+    other = make_stack()
+    # A serve.py whose --api is another console server: it answers, but not as the jobs API.
+    wrong = make_stack()
+    wrong.relay.upstream = other.console.url
+    console = ConsolePage(page, wrong.url)
+    page.goto(wrong.url)
+    expect(console.banner_text).to_have_text(re.compile(
+        r"answered GET / with status \d+ and no job counts, so it does not look like the jobs API\. "
+        r"Check the URL given to serve\.py with --api\."))
+    expect(console.updated).to_have_text(re.compile(r"retrying in \d+ s"))

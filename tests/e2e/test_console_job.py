@@ -12,7 +12,7 @@ def test_row_click_opens_job(console, stack):
     expect(console.detail_api_status).to_have_text("PENDING")
     expect(console.detail_message).to_have_text("open me")
     expect(console.detail_attempt).to_have_text("Not run yet")
-    expect(console.detail_next).to_have_text(re.compile(r"2098-12-31 18:00:00 \(in \d+ d"))
+    expect(console.detail_next).to_have_text(re.compile(r"2098-12-31 18:00:00 \(in \d+ (d|y)"))
     expect(console.row(job["job_id"])).to_have_class(re.compile(r"\bis-open\b"))
     assert "job=%d" % job["job_id"] in console.page.url
 

@@ -71,3 +71,15 @@ def test_page_error_check_catches_errors(console, page_errors):
     assert "planted failure" in str(caught.value)
     assert any("planted failure" in text for text in page_errors)
     page_errors.clear()
+
+
+@needs_simulator
+def test_empty_filter_and_far_page_hints(console, stack):
+    stack.api.create_far_future("only pending")
+    console.filter("Canceled")
+    expect(console.page.locator("#empty-hint")).to_have_text("Choose All to see every job.")
+    console.open("?page=999")
+    expect(console.page.locator("#empty-text")).to_have_text("No jobs on page 999: the list ends before it.")
+    console.page.get_by_role("button", name="Go to page 1").click()
+    expect(console.page_label).to_have_text("Page 1")
+    expect(console.rows).to_have_count(1)

@@ -33,7 +33,7 @@ def test_api_time_shown_in_zone(console, stack, timezone_id, local, utc):
 ])
 def test_schedule_preview_and_sent_instant(console, stack, timezone_id, local_input, preview, sent):
     console.schedule(local_input)
-    expect(console.create_preview).to_have_text(re.compile("^" + re.escape(preview) + r", in \d+ d"))
+    expect(console.create_preview).to_have_text(re.compile("^" + re.escape(preview) + r", in \d+ (d|y)"))
     job_id = console.create_job("zone %s" % timezone_id)
     assert stack.api.job(job_id)["next_attempt_at"] == sent
 
@@ -88,3 +88,30 @@ def test_relative_times_use_api_clock(page, stack, browser_behind):
     console = ConsolePage(page, stack.url).open()
     cell = console.row(job["job_id"]).locator(".c-created .rel")
     expect(cell).to_have_text(re.compile(r"^(just now|\d s ago|1\d s ago)$"))
+
+
+def test_two_digit_year_kept(console, stack):
+    console.schedule("0099-06-01T12:00")
+    expect(console.create_preview).to_contain_text("0099-06-01 12:00 your time")
+    job_id = console.create_job("ancient")
+    assert stack.api.job(job_id)["created_at"]
+    status, history = stack.api.call("GET", "/job/%d/history" % job_id)
+    # The job was due long ago, so it ran at once; its first history row keeps the year.
+    assert min(row["status_at"] for row in history).startswith("0099-06-01T")
+
+
+@pytest.mark.parametrize("timezone_id", ["America/New_York"])
+def test_repeated_local_time_explained(console, stack, timezone_id):
+    # Clocks in New York go back from 02:00 to 01:00 on 2027-11-07, so 01:30 happens twice.
+    console.schedule("2027-11-07T01:30")
+    expect(console.create_preview).to_contain_text(
+        "01:30 happens twice on that day in America/New_York (the clocks go back); the first, at UTC-04:00, is used.")
+    expect(console.create_preview).to_contain_text("= 2027-11-07 05:30 UTC")
+
+
+def test_utc_switch_keeps_chosen_moment(console):
+    console.schedule("2030-01-15T14:00")
+    expect(console.create_preview).to_contain_text("= 2030-01-15 20:00 UTC")
+    console.zone_toggle.click()
+    expect(console.page.locator("#create-at")).to_have_value("2030-01-15T20:00")
+    expect(console.create_preview).to_have_text(re.compile(r"^2030-01-15 20:00 UTC, in"))

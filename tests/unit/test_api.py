@@ -298,7 +298,7 @@ def test_describe_404_unknown_path():
     assert "Not Found" in sentence
 
 
-@pytest.mark.parametrize("state", ["RUNNING", "DONE", "CANCELED"])
+@pytest.mark.parametrize("state", ["RUNNING", "DONE"])
 def test_describe_409_names_job_state(state):
     job = dict(RUNNING_JOB, status=state)
     body = {"detail": {"job": job, "message": "unable to cancel job in %s state" % state}}
@@ -308,6 +308,15 @@ def test_describe_409_names_job_state(state):
     assert "Job 12 " in sentence
     assert " %s " % state in sentence
     assert "cannot be canceled" in sentence
+
+
+def test_describe_409_already_canceled():
+    job = dict(RUNNING_JOB, status="CANCELED")
+    body = {"detail": {"job": job, "message": "unable to cancel job in CANCELED state"}}
+
+    sentence = api.describe_error(409, body, job_id=99)
+
+    assert sentence == "Job 12 was already canceled, so there is nothing to cancel."
 
 
 def test_describe_409_without_job():
@@ -361,7 +370,7 @@ def test_describe_504_timeout():
 
 
 def test_describe_other_status_detail():
-    assert api.describe_error(405, {"detail": "Method Not Allowed"}) == "The API answered 405: Method Not Allowed."
+    assert api.describe_error(405, {"detail": "Method Not Allowed"}) == "The API returned 405: Method Not Allowed."
 
 
 def test_describe_unknown_status_generic():

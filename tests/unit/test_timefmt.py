@@ -411,3 +411,9 @@ def test_parse_local_input_empty(text):
 def test_parse_local_input_malformed(text):
     with pytest.raises(ValueError, match="YYYY-MM-DD HH:MM"):
         timefmt.parse_local_input(text)
+
+
+@pytest.mark.parametrize("days,expected", [(364, "in 364 d"), (365, "in 1 y"), (800, "in 2 y"), (36525, "in 100 y")])
+def test_relative_far_future_in_years(days, expected):
+    now = 1_800_000_000.0
+    assert timefmt.format_relative(now + days * 86400 + 1, now) == expected
