@@ -8,21 +8,20 @@ serve.py). The routes used are ``GET /`` (counts), ``GET /jobs`` (the list),
 
 Start-up: the HTML shell is already on screen when this runs.
 ``Console.start`` reads the view from the URL and the settings from
-localStorage, wires the page's few event listeners and starts one timer. Each tick of the timer starts a refresh
-when one is due and none is in flight, so refreshes never overlap however
-slow the API is. ``body[data-ready="1"]`` marks the first data on screen.
+localStorage, wires the page's few event listeners and starts one timer.
+Each tick of the timer starts a refresh when one is due and none is in
+flight, so refreshes never overlap however slow the API is. The new-job form
+lives in console/creating.py and canceling in console/canceling.py. ``body[data-ready="1"]`` marks the first data on screen.
 """
 
 import asyncio
-import json
 import time
 
 import js
 from pyscript import config, document, window
-from pyscript.ffi import create_proxy, jsnull, to_js
+from pyscript.ffi import create_proxy, jsnull
 
 from console import api
-from console import bulk
 from console import charts
 from console import counting
 from console import export
@@ -31,6 +30,9 @@ from console import paging
 from console import timefmt
 from console import view as viewmodel
 from console.activity import ActivityLog
+from console.canceling import CancelMixin
+from console.client import load_setting, save_setting, send
+from console.creating import CreateMixin
 from console.detail import DetailView
 from console.dom import TimeDisplay, by_id, missing
 from console.skew import SkewEstimator
@@ -41,94 +43,18 @@ DEFAULT_INTERVAL = 2
 BACKOFF_FIRST = 2
 BACKOFF_MAX = 30
 TICK_MS = 250
-REQUEST_TIMEOUT_MS = 20000
 TOTALS_INTERVAL = 15
 # 2 * 62 + 2 requests count up to 2**62 jobs; a real list never needs more.
 MAX_PROBE_REQUESTS = 126
 NOTICE_SECONDS = 10
 HEAD_LIMIT = 100
 MAX_HEAD_PAGES = 10
-STORAGE_PREFIX = "jobs-console."
 EDITABLE_TAGS = ("INPUT", "TEXTAREA", "SELECT")
-
-
-# Requests ---------------------------------------------------------------
-
-class Reply:
-    """A decoded API response; ``status`` 0 means no response at all."""
-
-    def __init__(self, status, body=None, error=""):
-        self.status = status
-        self.body = body
-        self.error = error
-
-    @property
-    def ok(self):
-        return 200 <= self.status < 300
-
-
-async def send(method, url, skew):
-    """Send one request and decode its JSON body.
-
-    HTTP errors, network errors and time-outs come back as a Reply (status 0
-    when there was no response), so callers handle every outcome in one place.
-    """
-    sent = time.time()
-    options = js.Object.new()
-    options.method = method
-    options.cache = "no-store"
-    options.signal = js.AbortSignal.timeout(REQUEST_TIMEOUT_MS)
-    try:
-        response = await window.fetch(url, options)
-        text = await response.text()
-    except Exception as error:
-        name = str(getattr(error, "name", "") or "")
-        if "Timeout" in name or "Abort" in name or "timed out" in str(error):
-            return Reply(0, error="The jobs API did not answer within %d s." % (REQUEST_TIMEOUT_MS // 1000))
-        return Reply(0, error=network_error_text(url))
-    received = time.time()
-    date_header = response.headers.get("Date")
-    if not missing(date_header):
-        skew.add(str(date_header), sent, received)
-    body = None
-    if text:
-        try:
-            body = json.loads(text)
-        except ValueError:
-            body = None
-    return Reply(int(response.status), body)
-
-
-def network_error_text(url):
-    """Return the sentence for a request that got no response at all."""
-    origin = str(window.location.origin)
-    if url.startswith("http") and not url.startswith(origin + "/"):
-        base = url.split("/api/", 1)[0] + "/api/" if "/api/" in url else url
-        return ("The console's server at %s cannot be reached (network error). If it runs on another "
-                "origin, start it with --allow-origin %s." % (base, origin))
-    return "The console's server cannot be reached (network error). Check that serve.py is running."
-
-
-# Settings kept across reloads ----------------------------------------------
-
-def load_setting(name, default):
-    try:
-        value = window.localStorage.getItem(STORAGE_PREFIX + name)
-    except Exception:
-        return default
-    return default if missing(value) else str(value)
-
-
-def save_setting(name, value):
-    try:
-        window.localStorage.setItem(STORAGE_PREFIX + name, str(value))
-    except Exception:
-        pass
 
 
 # The console ------------------------------------------------------------
 
-class Console:
+class Console(CreateMixin, CancelMixin):
     """The page's state and behaviour: one instance per page load."""
 
     def __init__(self):
@@ -761,301 +687,6 @@ class Console:
         row = self.table.rows[job_id].tr
         row.focus()
 
-    # Create ---------------------------------------------------------------
-
-    def _sync_create_mode(self):
-        later = bool(by_id("when-later").checked)
-        field = by_id("create-at")
-        field.disabled = not later
-        if later and not str(field.value):
-            field.value = self._local_input_value(self.times.now() + 3600)
-        try:
-            count = bulk.parse_count(str(by_id("create-count").value))
-            self._set_text("create-count-error", "")
-        except ValueError as error:
-            count = 1
-            self._set_text("create-count-error", str(error))
-        spread = later and count > 1
-        by_id("spread-label").hidden = not spread
-        until = by_id("create-until")
-        if spread and not str(until.value):
-            until.value = self._local_input_value(self.times.now() + 7200)
-        self._set_text("create-submit", "Create job" if count == 1 else "Create %d jobs" % count)
-        self._update_preview()
-
-    def _local_input_value(self, epoch):
-        return "%04d-%02d-%02dT%02d:%02d" % self.times.parts(epoch)[:5]
-
-    def _scheduled_instant(self, field_id="create-at"):
-        """Return (epoch, warning) of a local date-time field; raises ValueError with a sentence."""
-        text = str(by_id(field_id).value)
-        year, month, day, hour, minute = timefmt.parse_local_input(text)
-        if self.times.utc:
-            epoch = timefmt.days_from_civil(year, month, day) * 86400 + hour * 3600 + minute * 60
-            return epoch, ""
-        # setFullYear, because the Date constructor maps years 0 to 99 to 1900 to 1999.
-        stamp = js.Date.new(2000, 0, 1, 0, 0, 0, 0)
-        stamp.setFullYear(year, month - 1, day)
-        stamp.setHours(hour, minute, 0, 0)
-        epoch = timefmt.parse_api_time(str(stamp.toISOString()))
-        warning = ""
-        if int(stamp.getHours()) != hour or int(stamp.getMinutes()) != minute:
-            warning = (" %02d:%02d does not exist on that day in %s (the clocks change), so %02d:%02d is used."
-                       % (hour, minute, self.times.zone_name, int(stamp.getHours()), int(stamp.getMinutes())))
-        else:
-            # When clocks go back, a wall time happens twice; the browser picks the first.
-            later_offset = self.times.local_offset(epoch + 3 * 3600)
-            shift = self.times.local_offset(epoch) - later_offset
-            if shift > 0:
-                again = timefmt.split_epoch(epoch + shift * 60 + later_offset * 60)
-                if again[3] == hour and again[4] == minute:
-                    warning = (" %02d:%02d happens twice on that day in %s (the clocks go back); the first, at %s,"
-                               " is used." % (hour, minute, self.times.zone_name,
-                                              timefmt.format_offset(self.times.local_offset(epoch))))
-        return epoch, warning
-
-    def _describe_instant(self, epoch):
-        utc_parts = timefmt.split_epoch(epoch)
-        if self.times.utc:
-            return "%04d-%02d-%02d %02d:%02d UTC" % utc_parts[:5]
-        local_parts = timefmt.split_epoch(epoch + self.times.local_offset(epoch) * 60)
-        return "%04d-%02d-%02d %02d:%02d your time (%s) = %04d-%02d-%02d %02d:%02d UTC" % (
-            local_parts[:5] + (self.times.zone_name,) + utc_parts[:5])
-
-    def _batch_size(self):
-        try:
-            return bulk.parse_count(str(by_id("create-count").value))
-        except ValueError:
-            return 1
-
-    def _update_preview(self):
-        count = self._batch_size()
-        if not bool(by_id("when-later").checked):
-            text = "The job runs as soon as it is created." if count == 1 else \
-                "The %d jobs run as soon as they are created." % count
-            self._set_text("create-preview", text)
-            return
-        try:
-            epoch, warning = self._scheduled_instant()
-        except ValueError as error:
-            self._set_text("create-preview", str(error))
-            return
-        now = self.times.now()
-        text = self._describe_instant(epoch)
-        if epoch > now:
-            text += ", in " + timefmt.format_relative(epoch, now)[3:]
-        else:
-            text += ", which is in the past: the job runs at once"
-        if count > 1:
-            try:
-                end, end_warning = self._scheduled_instant("create-until")
-                bulk.spread_times(epoch, end, count)
-            except ValueError as error:
-                self._set_text("create-preview", str(error))
-                return
-            step = (end - epoch) / (count - 1)
-            text = "%d jobs from %s until %s, one every %s" % (
-                count, text, self._describe_instant(end), timefmt.format_duration(step))
-            warning += end_warning
-        self._set_text("create-preview", text + "." + warning)
-
-    def on_schedule_input(self, event):
-        self._set_text("create-at-error", "")
-        self._update_preview()
-
-    def on_create(self, event):
-        event.preventDefault()
-        if self.creating:
-            return
-        # Claim the form before the task starts, so a double click sends one request.
-        self.creating = True
-        by_id("create-submit").disabled = True
-        asyncio.create_task(self.create_job())
-
-    async def create_job(self):
-        try:
-            await self._submit_job()
-        finally:
-            self.creating = False
-            by_id("create-submit").disabled = False
-            self._sync_create_mode()
-
-    async def _submit_job(self):
-        pattern = str(by_id("create-message").value)
-        for field in ("create-message-error", "create-at-error", "create-error", "create-count-error",
-                      "create-summary", "notice"):
-            self._set_text(field, "")
-        try:
-            count = bulk.parse_count(str(by_id("create-count").value))
-        except ValueError as error:
-            self._set_text("create-count-error", str(error))
-            return
-        times = [None] * count
-        if bool(by_id("when-later").checked):
-            try:
-                start, _ = self._scheduled_instant()
-                end = self._scheduled_instant("create-until")[0] if count > 1 else None
-                times = bulk.spread_times(start, end, count)
-            except ValueError as error:
-                self._set_text("create-at-error", str(error))
-                return
-        by_id("create-submit").textContent = "Creating…"
-        if count == 1:
-            await self._create_one(pattern, times[0])
-        else:
-            await self._create_batch(pattern, times)
-
-    async def _create_one(self, message, epoch):
-        when = timefmt.format_api_time(epoch) if epoch is not None else None
-        reply = await send("POST", api.create_url(self.base, message, when), self.skew)
-        if reply.ok and isinstance(reply.body, dict):
-            job = reply.body
-            by_id("create-message").value = ""
-            self._notice("Job %d created." % job["job_id"], False)
-            self._show_created([job["job_id"]])
-            return
-        if reply.status == 422:
-            errors = api.validation_errors(reply.body)
-            if "message" in errors:
-                self._set_text("create-message-error", errors.pop("message"))
-            if "next_attempt_at" in errors:
-                self._set_text("create-at-error", errors.pop("next_attempt_at"))
-            if errors:
-                self._set_text("create-error", " ".join(errors[key] for key in sorted(errors, key=str)))
-            return
-        if reply.status in (0, 504):
-            # A POST is never retried: the job may exist although no answer came back.
-            self._set_text("create-error", "No answer from the jobs API, so the job may or may not have been created. "
-                           "Check the list before you try again.")
-            return
-        self._set_text("create-error", "The job was not created. " + api.describe_error(reply.status, reply.body))
-
-    async def _create_batch(self, pattern, times):
-        """Create jobs one at a time; on the first failure stop and say exactly what exists."""
-        count = len(times)
-        progress = by_id("create-progress")
-        progress.max = count
-        progress.value = 0
-        progress.hidden = False
-        created = []
-        failure = ""
-        for index in range(count):
-            epoch = times[index]
-            when = timefmt.format_api_time(epoch) if epoch is not None else None
-            message = bulk.message_for(pattern, index + 1)
-            reply = await send("POST", api.create_url(self.base, message, when), self.skew)
-            if reply.ok and isinstance(reply.body, dict):
-                created.append(reply.body["job_id"])
-                progress.value = index + 1
-                self._set_text("create-summary", "Created %d of %d…" % (len(created), count))
-                continue
-            left = count - index - 1
-            if reply.status in (0, 504):
-                failure = ("Job %d of the batch got no answer, so it may or may not exist; %d more were not "
-                           "attempted." % (index + 1, left))
-            else:
-                failure = "Job %d of the batch was not created: %s %d more were not attempted." % (
-                    index + 1, api.describe_error(reply.status, reply.body), left)
-            break
-        progress.hidden = True
-        if created:
-            summary = "Created %d of %d jobs: %s." % (len(created), count, bulk.describe_ids(created))
-        else:
-            summary = "Created none of the %d jobs." % count
-        self._set_text("create-summary", summary)
-        if failure:
-            self._set_text("create-error", failure)
-        else:
-            by_id("create-message").value = ""
-        if created:
-            self._notice(summary, bool(failure))
-            self._show_created(created)
-
-    def _show_created(self, job_ids):
-        for job_id in job_ids:
-            self.table.highlight(job_id)
-        status = self.view["status"] if self.view["status"] in ("all", "pending") else "all"
-        self.set_view(status=status, page=1, reset_anchor=True)
-
-    # Cancel ---------------------------------------------------------------
-
-    def on_detail_cancel(self, event):
-        if self.view["job"]:
-            self.ask_cancel(self.view["job"])
-
-    def ask_cancel(self, job_id):
-        self._set_text("notice", "")
-        job = self.table.job(job_id)
-        if job is None and self.detail.job is not None and self.detail.job["job_id"] == job_id:
-            job = self.detail.job
-        if job is not None and not jobmodel.is_cancelable(job):
-            self._notice("Job %d is %s: only pending jobs can be canceled." % (job_id, job["status"]), True)
-            return
-        self.cancel_job_id = job_id
-        self._set_text("cancel-title", "Cancel job %d?" % job_id)
-        summary = "It has not started yet. Canceling cannot be undone."
-        if job is not None and job.get("message"):
-            summary = "Message: %s. %s" % (job["message"], summary)
-        self._set_text("cancel-summary", summary)
-        self._set_text("cancel-confirm", "Cancel job %d" % job_id)
-        self._set_text("cancel-error", "")
-        by_id("cancel-reason").value = ""
-        by_id("cancel-confirm").disabled = False
-        by_id("cancel-dialog").showModal()
-        by_id("cancel-reason").focus()
-
-    def on_cancel_submit(self, event):
-        event.preventDefault()
-        self.on_cancel_confirm(event)
-
-    def on_bulk_submit(self, event):
-        event.preventDefault()
-        self.on_bulk_confirm(event)
-
-    def on_cancel_confirm(self, event):
-        if self.cancel_job_id is not None:
-            asyncio.create_task(self.cancel_job(self.cancel_job_id))
-
-    async def cancel_job(self, job_id):
-        confirm = by_id("cancel-confirm")
-        if confirm.disabled:
-            return
-        confirm.disabled = True
-        reason = str(by_id("cancel-reason").value)
-        try:
-            reply = await send("POST", api.cancel_url(self.base, job_id, reason), self.skew)
-        finally:
-            confirm.disabled = False
-        dialog = by_id("cancel-dialog")
-        if reply.ok and isinstance(reply.body, dict):
-            dialog.close()
-            self._notice("Job %d canceled." % job_id, False)
-            self._apply_job(reply.body)
-            self.refresh_now()
-            return
-        if reply.status == 409:
-            dialog.close()
-            self._notice(api.describe_error(409, reply.body, job_id=job_id), True)
-            detail = reply.body.get("detail") if isinstance(reply.body, dict) else None
-            if isinstance(detail, dict) and isinstance(detail.get("job"), dict):
-                self._apply_job(detail["job"])
-            self.refresh_now()
-            return
-        if reply.status == 404:
-            dialog.close()
-            self._notice(api.describe_error(404, reply.body, job_id=job_id), True)
-            return
-        if reply.status == 0 or api.is_unreachable(reply.status):
-            text = reply.error if reply.status == 0 else api.describe_error(reply.status, reply.body)
-            self._set_text("cancel-error", "Not canceled: %s Try again when the API is back." % text)
-            return
-        self._set_text("cancel-error", "Not canceled. " + api.describe_error(reply.status, reply.body, job_id=job_id))
-
-    def _apply_job(self, job):
-        self.table.replace_job(job)
-        if self.detail.job is not None and self.detail.job["job_id"] == job["job_id"]:
-            self.detail.render(job, self.detail.history)
-
     # Charts ---------------------------------------------------------------
 
     def draw_charts(self):
@@ -1063,129 +694,6 @@ class Console:
         self.charts_minute = int(time.time() // 60)
         charts.draw_active(by_id("chart-active"), self.activity.samples, now, self.times)
         charts.draw_finished(by_id("chart-finished"), self.activity.finished_per_minute(now), self.times)
-
-    # Selection and bulk cancel -----------------------------------------------
-
-    def on_select_click(self, job_id, checked, shift):
-        selection = set(self.table.selection)
-        selectable = self.table.selectable_ids()
-        if shift and self.last_clicked_id in selectable and job_id in selectable:
-            first = selectable.index(self.last_clicked_id)
-            last = selectable.index(job_id)
-            if first > last:
-                first, last = last, first
-            for other in selectable[first:last + 1]:
-                if checked:
-                    selection.add(other)
-                else:
-                    selection.discard(other)
-        elif checked:
-            selection.add(job_id)
-        else:
-            selection.discard(job_id)
-        self.last_clicked_id = job_id
-        self.set_selection(selection)
-
-    def on_select_all(self, event):
-        if bool(by_id("select-all").checked):
-            self.set_selection(self.table.selectable_ids())
-        else:
-            self.set_selection([])
-
-    def set_selection(self, job_ids):
-        self.table.set_selection(job_ids)
-        self._show_selection()
-
-    def _show_selection(self):
-        chosen = self.table.selection
-        count = len(chosen)
-        by_id("selection-bar").hidden = count == 0
-        if count:
-            self._set_text("selection-count", "%d pending %s selected" % (count, "job" if count == 1 else "jobs"))
-            self._set_text("bulk-cancel", "Cancel %d %s" % (count, "job" if count == 1 else "jobs"))
-        selectable = self.table.selectable_ids()
-        header = by_id("select-all")
-        all_chosen = bool(selectable) and all(job_id in chosen for job_id in selectable)
-        if bool(header.checked) != all_chosen:
-            header.checked = all_chosen
-        header.indeterminate = bool(count) and not all_chosen
-
-    def ask_bulk_cancel(self):
-        ids = sorted(self.table.selection, reverse=True)
-        if not ids:
-            return
-        self.bulk_ids = ids
-        noun = "job" if len(ids) == 1 else "jobs"
-        self._set_text("bulk-title", "Cancel %d %s?" % (len(ids), noun))
-        self._set_text("bulk-summary", "These %d pending %s: %s. Canceling cannot be undone." % (
-            len(ids), noun, ", ".join(str(job_id) for job_id in ids)))
-        self._set_text("bulk-confirm", "Cancel %d %s" % (len(ids), noun))
-        self._set_text("bulk-keep", "Keep them")
-        by_id("bulk-results").replaceChildren()
-        by_id("bulk-progress").hidden = True
-        by_id("bulk-confirm").hidden = False
-        by_id("bulk-confirm").disabled = False
-        by_id("bulk-reason").value = ""
-        by_id("bulk-reason").disabled = False
-        by_id("bulk-dialog").showModal()
-
-    def close_bulk_dialog(self):
-        if not self.bulk_running:
-            by_id("bulk-dialog").close()
-
-    def on_bulk_confirm(self, event):
-        if self.bulk_running or not self.bulk_ids:
-            return
-        self.bulk_running = True
-        by_id("bulk-confirm").disabled = True
-        asyncio.create_task(self.bulk_cancel(list(self.bulk_ids)))
-
-    async def bulk_cancel(self, ids):
-        try:
-            await self._cancel_each(ids)
-        finally:
-            self.bulk_running = False
-            by_id("bulk-confirm").hidden = True
-            self._set_text("bulk-keep", "Close")
-            self.set_selection([])
-            self.refresh_now()
-
-    async def _cancel_each(self, ids):
-        """Cancel jobs one at a time, listing each outcome; stop if the API goes away."""
-        reason = str(by_id("bulk-reason").value)
-        by_id("bulk-reason").disabled = True
-        progress = by_id("bulk-progress")
-        progress.max = len(ids)
-        progress.value = 0
-        progress.hidden = False
-        results = by_id("bulk-results")
-        canceled = 0
-        for index, job_id in enumerate(ids):
-            reply = await send("POST", api.cancel_url(self.base, job_id, reason), self.skew)
-            item = document.createElement("li")
-            if reply.ok and isinstance(reply.body, dict):
-                canceled += 1
-                item.textContent = "Job %d canceled." % job_id
-                self._apply_job(reply.body)
-            elif reply.status == 0 or api.is_unreachable(reply.status):
-                text = reply.error if reply.status == 0 else api.describe_error(reply.status, reply.body)
-                item.textContent = "Job %d: no answer (%s) Stopped here: %d %s not attempted." % (
-                    job_id, text, len(ids) - index, "job was" if len(ids) - index == 1 else "jobs were")
-                item.className = "failed"
-                results.append(item)
-                break
-            else:
-                item.textContent = "Job %d not canceled: %s" % (
-                    job_id, api.describe_error(reply.status, reply.body, job_id=job_id))
-                item.className = "failed"
-                detail = reply.body.get("detail") if isinstance(reply.body, dict) else None
-                if isinstance(detail, dict) and isinstance(detail.get("job"), dict):
-                    self._apply_job(detail["job"])
-            results.append(item)
-            progress.value = index + 1
-        summary = document.createElement("li")
-        summary.textContent = "%d of %d canceled." % (canceled, len(ids))
-        results.append(summary)
 
     # Export ---------------------------------------------------------------
 

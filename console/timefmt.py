@@ -153,15 +153,9 @@ def format_duration(seconds):
     if whole < 60:
         return "%d s" % whole
     minutes, secs = divmod(whole, 60)
-    if minutes < 60:
-        return "%d min %d s" % (minutes, secs) if secs and minutes < 10 else "%d min" % minutes
-    hours, minutes = divmod(minutes, 60)
-    if hours < 24:
-        return "%d h %d min" % (hours, minutes) if minutes else "%d h" % hours
-    days, hours = divmod(hours, 24)
-    if days >= 365:
-        return _years(days)
-    return "%d d %d h" % (days, hours) if hours else "%d d" % days
+    if minutes < 10 and secs:
+        return "%d min %d s" % (minutes, secs)
+    return _coarse_duration(whole)
 
 
 def _years(days):

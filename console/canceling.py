@@ -1,0 +1,217 @@
+"""Canceling: one job after a confirmation, or a selection of pending jobs (browser only).
+
+``CancelMixin`` is part of ``Console`` in main.py and uses its state and
+helpers (``base``, ``skew``, ``table``, ``detail``, ``_set_text``,
+``refresh_now``).
+"""
+
+import asyncio
+
+from pyscript import document
+
+from console import api
+from console import jobs as jobmodel
+from console.client import send
+from console.dom import by_id
+
+
+class CancelMixin:
+    def on_detail_cancel(self, event):
+        if self.view["job"]:
+            self.ask_cancel(self.view["job"])
+
+    def ask_cancel(self, job_id):
+        self._set_text("notice", "")
+        job = self.table.job(job_id)
+        if job is None and self.detail.job is not None and self.detail.job["job_id"] == job_id:
+            job = self.detail.job
+        if job is not None and not jobmodel.is_cancelable(job):
+            self._notice("Job %d is %s: only pending jobs can be canceled." % (job_id, job["status"]), True)
+            return
+        self.cancel_job_id = job_id
+        self._set_text("cancel-title", "Cancel job %d?" % job_id)
+        summary = "It has not started yet. Canceling cannot be undone."
+        if job is not None and job.get("message"):
+            summary = "Message: %s. %s" % (job["message"], summary)
+        self._set_text("cancel-summary", summary)
+        self._set_text("cancel-confirm", "Cancel job %d" % job_id)
+        self._set_text("cancel-error", "")
+        by_id("cancel-reason").value = ""
+        by_id("cancel-confirm").disabled = False
+        by_id("cancel-dialog").showModal()
+        by_id("cancel-reason").focus()
+
+    def on_cancel_submit(self, event):
+        event.preventDefault()
+        self.on_cancel_confirm(event)
+
+    def on_bulk_submit(self, event):
+        event.preventDefault()
+        self.on_bulk_confirm(event)
+
+    def on_cancel_confirm(self, event):
+        if self.cancel_job_id is not None:
+            asyncio.create_task(self.cancel_job(self.cancel_job_id))
+
+    async def cancel_job(self, job_id):
+        confirm = by_id("cancel-confirm")
+        if confirm.disabled:
+            return
+        confirm.disabled = True
+        reason = str(by_id("cancel-reason").value)
+        try:
+            reply = await send("POST", api.cancel_url(self.base, job_id, reason), self.skew)
+        finally:
+            confirm.disabled = False
+        dialog = by_id("cancel-dialog")
+        if reply.ok and isinstance(reply.body, dict):
+            dialog.close()
+            self._notice("Job %d canceled." % job_id, False)
+            self._apply_job(reply.body)
+            self.refresh_now()
+            return
+        if reply.status == 409:
+            dialog.close()
+            self._notice(api.describe_error(409, reply.body, job_id=job_id), True)
+            detail = reply.body.get("detail") if isinstance(reply.body, dict) else None
+            if isinstance(detail, dict) and isinstance(detail.get("job"), dict):
+                self._apply_job(detail["job"])
+            self.refresh_now()
+            return
+        if reply.status == 404:
+            dialog.close()
+            self._notice(api.describe_error(404, reply.body, job_id=job_id), True)
+            return
+        if reply.status == 0 or api.is_unreachable(reply.status):
+            text = reply.error if reply.status == 0 else api.describe_error(reply.status, reply.body)
+            self._set_text("cancel-error", "Not canceled: %s Try again when the API is back." % text)
+            return
+        self._set_text("cancel-error", "Not canceled. " + api.describe_error(reply.status, reply.body, job_id=job_id))
+
+    def _apply_job(self, job):
+        self.table.replace_job(job)
+        if self.detail.job is not None and self.detail.job["job_id"] == job["job_id"]:
+            self.detail.render(job, self.detail.history)
+
+    # Selection and bulk cancel -----------------------------------------------
+
+    def on_select_click(self, job_id, checked, shift):
+        selection = set(self.table.selection)
+        selectable = self.table.selectable_ids()
+        if shift and self.last_clicked_id in selectable and job_id in selectable:
+            first = selectable.index(self.last_clicked_id)
+            last = selectable.index(job_id)
+            if first > last:
+                first, last = last, first
+            for other in selectable[first:last + 1]:
+                if checked:
+                    selection.add(other)
+                else:
+                    selection.discard(other)
+        elif checked:
+            selection.add(job_id)
+        else:
+            selection.discard(job_id)
+        self.last_clicked_id = job_id
+        self.set_selection(selection)
+
+    def on_select_all(self, event):
+        if bool(by_id("select-all").checked):
+            self.set_selection(self.table.selectable_ids())
+        else:
+            self.set_selection([])
+
+    def set_selection(self, job_ids):
+        self.table.set_selection(job_ids)
+        self._show_selection()
+
+    def _show_selection(self):
+        chosen = self.table.selection
+        count = len(chosen)
+        by_id("selection-bar").hidden = count == 0
+        if count:
+            self._set_text("selection-count", "%d pending %s selected" % (count, "job" if count == 1 else "jobs"))
+            self._set_text("bulk-cancel", "Cancel %d %s" % (count, "job" if count == 1 else "jobs"))
+        selectable = self.table.selectable_ids()
+        header = by_id("select-all")
+        all_chosen = bool(selectable) and all(job_id in chosen for job_id in selectable)
+        if bool(header.checked) != all_chosen:
+            header.checked = all_chosen
+        header.indeterminate = bool(count) and not all_chosen
+
+    def ask_bulk_cancel(self):
+        ids = sorted(self.table.selection, reverse=True)
+        if not ids:
+            return
+        self.bulk_ids = ids
+        noun = "job" if len(ids) == 1 else "jobs"
+        self._set_text("bulk-title", "Cancel %d %s?" % (len(ids), noun))
+        self._set_text("bulk-summary", "These %d pending %s: %s. Canceling cannot be undone." % (
+            len(ids), noun, ", ".join(str(job_id) for job_id in ids)))
+        self._set_text("bulk-confirm", "Cancel %d %s" % (len(ids), noun))
+        self._set_text("bulk-keep", "Keep them")
+        by_id("bulk-results").replaceChildren()
+        by_id("bulk-progress").hidden = True
+        by_id("bulk-confirm").hidden = False
+        by_id("bulk-confirm").disabled = False
+        by_id("bulk-reason").value = ""
+        by_id("bulk-reason").disabled = False
+        by_id("bulk-dialog").showModal()
+
+    def close_bulk_dialog(self):
+        if not self.bulk_running:
+            by_id("bulk-dialog").close()
+
+    def on_bulk_confirm(self, event):
+        if self.bulk_running or not self.bulk_ids:
+            return
+        self.bulk_running = True
+        by_id("bulk-confirm").disabled = True
+        asyncio.create_task(self.bulk_cancel(list(self.bulk_ids)))
+
+    async def bulk_cancel(self, ids):
+        try:
+            await self._cancel_each(ids)
+        finally:
+            self.bulk_running = False
+            by_id("bulk-confirm").hidden = True
+            self._set_text("bulk-keep", "Close")
+            self.set_selection([])
+            self.refresh_now()
+
+    async def _cancel_each(self, ids):
+        """Cancel jobs one at a time, listing each outcome; stop if the API goes away."""
+        reason = str(by_id("bulk-reason").value)
+        by_id("bulk-reason").disabled = True
+        progress = by_id("bulk-progress")
+        progress.max = len(ids)
+        progress.value = 0
+        progress.hidden = False
+        results = by_id("bulk-results")
+        canceled = 0
+        for index, job_id in enumerate(ids):
+            reply = await send("POST", api.cancel_url(self.base, job_id, reason), self.skew)
+            item = document.createElement("li")
+            if reply.ok and isinstance(reply.body, dict):
+                canceled += 1
+                item.textContent = "Job %d canceled." % job_id
+                self._apply_job(reply.body)
+            elif reply.status == 0 or api.is_unreachable(reply.status):
+                text = reply.error if reply.status == 0 else api.describe_error(reply.status, reply.body)
+                item.textContent = "Job %d: no answer (%s) Stopped here: %d %s not attempted." % (
+                    job_id, text, len(ids) - index, "job was" if len(ids) - index == 1 else "jobs were")
+                item.className = "failed"
+                results.append(item)
+                break
+            else:
+                item.textContent = "Job %d not canceled: %s" % (
+                    job_id, api.describe_error(reply.status, reply.body, job_id=job_id))
+                item.className = "failed"
+                detail = reply.body.get("detail") if isinstance(reply.body, dict) else None
+                if isinstance(detail, dict) and isinstance(detail.get("job"), dict):
+                    self._apply_job(detail["job"])
+            results.append(item)
+            progress.value = index + 1
+        summary = document.createElement("li")
+        summary.textContent = "%d of %d canceled." % (canceled, len(ids))
+        results.append(summary)

@@ -1,0 +1,91 @@
+"""Requests to the jobs API and settings kept in the browser (browser only).
+
+``send`` turns every outcome of a fetch, including network errors and
+time-outs, into a ``Reply``, and feeds each response's ``Date`` header to the
+clock-offset estimator.
+"""
+
+import json
+import time
+
+import js
+from pyscript import window
+
+from console.dom import missing
+
+REQUEST_TIMEOUT_MS = 20000
+STORAGE_PREFIX = "jobs-console."
+
+
+# Requests ---------------------------------------------------------------
+
+class Reply:
+    """A decoded API response; ``status`` 0 means no response at all."""
+
+    def __init__(self, status, body=None, error=""):
+        self.status = status
+        self.body = body
+        self.error = error
+
+    @property
+    def ok(self):
+        return 200 <= self.status < 300
+
+
+async def send(method, url, skew):
+    """Send one request and decode its JSON body.
+
+    HTTP errors, network errors and time-outs come back as a Reply (status 0
+    when there was no response), so callers handle every outcome in one place.
+    """
+    sent = time.time()
+    options = js.Object.new()
+    options.method = method
+    options.cache = "no-store"
+    options.signal = js.AbortSignal.timeout(REQUEST_TIMEOUT_MS)
+    try:
+        response = await window.fetch(url, options)
+        text = await response.text()
+    except Exception as error:
+        name = str(getattr(error, "name", "") or "")
+        if "Timeout" in name or "Abort" in name or "timed out" in str(error):
+            return Reply(0, error="The jobs API did not answer within %d s." % (REQUEST_TIMEOUT_MS // 1000))
+        return Reply(0, error=network_error_text(url))
+    received = time.time()
+    date_header = response.headers.get("Date")
+    if not missing(date_header):
+        skew.add(str(date_header), sent, received)
+    body = None
+    if text:
+        try:
+            body = json.loads(text)
+        except ValueError:
+            body = None
+    return Reply(int(response.status), body)
+
+
+def network_error_text(url):
+    """Return the sentence for a request that got no response at all."""
+    origin = str(window.location.origin)
+    if url.startswith("http") and not url.startswith(origin + "/"):
+        base = url.split("/api/", 1)[0] + "/api/" if "/api/" in url else url
+        return ("The console's server at %s cannot be reached (network error). If it runs on another "
+                "origin, start it with --allow-origin %s." % (base, origin))
+    return "The console's server cannot be reached (network error). Check that serve.py is running."
+
+
+# Settings kept across reloads ----------------------------------------------
+
+def load_setting(name, default):
+    try:
+        value = window.localStorage.getItem(STORAGE_PREFIX + name)
+    except Exception:
+        return default
+    return default if missing(value) else str(value)
+
+
+def save_setting(name, value):
+    try:
+        window.localStorage.setItem(STORAGE_PREFIX + name, str(value))
+    except Exception:
+        pass

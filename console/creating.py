@@ -1,0 +1,231 @@
+"""The new-job form: one job or a batch, now, at a local time or spread over a window (browser only).
+
+``CreateMixin`` is part of ``Console`` in main.py and uses its state and
+helpers (``base``, ``skew``, ``times``, ``_set_text``, ``set_view``).
+"""
+
+import asyncio
+
+import js
+
+from console import api
+from console import bulk
+from console import timefmt
+from console.client import send
+from console.dom import by_id
+
+
+class CreateMixin:
+    def _sync_create_mode(self):
+        later = bool(by_id("when-later").checked)
+        field = by_id("create-at")
+        field.disabled = not later
+        if later and not str(field.value):
+            field.value = self._local_input_value(self.times.now() + 3600)
+        try:
+            count = bulk.parse_count(str(by_id("create-count").value))
+            self._set_text("create-count-error", "")
+        except ValueError as error:
+            count = 1
+            self._set_text("create-count-error", str(error))
+        spread = later and count > 1
+        by_id("spread-label").hidden = not spread
+        until = by_id("create-until")
+        if spread and not str(until.value):
+            until.value = self._local_input_value(self.times.now() + 7200)
+        self._set_text("create-submit", "Create job" if count == 1 else "Create %d jobs" % count)
+        self._update_preview()
+
+    def _local_input_value(self, epoch):
+        return "%04d-%02d-%02dT%02d:%02d" % self.times.parts(epoch)[:5]
+
+    def _scheduled_instant(self, field_id="create-at"):
+        """Return (epoch, warning) of a local date-time field; raises ValueError with a sentence."""
+        text = str(by_id(field_id).value)
+        year, month, day, hour, minute = timefmt.parse_local_input(text)
+        if self.times.utc:
+            epoch = timefmt.days_from_civil(year, month, day) * 86400 + hour * 3600 + minute * 60
+            return epoch, ""
+        # setFullYear, because the Date constructor maps years 0 to 99 to 1900 to 1999.
+        stamp = js.Date.new(2000, 0, 1, 0, 0, 0, 0)
+        stamp.setFullYear(year, month - 1, day)
+        stamp.setHours(hour, minute, 0, 0)
+        epoch = timefmt.parse_api_time(str(stamp.toISOString()))
+        warning = ""
+        if int(stamp.getHours()) != hour or int(stamp.getMinutes()) != minute:
+            warning = (" %02d:%02d does not exist on that day in %s (the clocks change), so %02d:%02d is used."
+                       % (hour, minute, self.times.zone_name, int(stamp.getHours()), int(stamp.getMinutes())))
+        else:
+            # When clocks go back, a wall time happens twice; the browser picks the first.
+            later_offset = self.times.local_offset(epoch + 3 * 3600)
+            shift = self.times.local_offset(epoch) - later_offset
+            if shift > 0:
+                again = timefmt.split_epoch(epoch + shift * 60 + later_offset * 60)
+                if again[3] == hour and again[4] == minute:
+                    warning = (" %02d:%02d happens twice on that day in %s (the clocks go back); the first, at %s,"
+                               " is used." % (hour, minute, self.times.zone_name,
+                                              timefmt.format_offset(self.times.local_offset(epoch))))
+        return epoch, warning
+
+    def _describe_instant(self, epoch):
+        utc_parts = timefmt.split_epoch(epoch)
+        if self.times.utc:
+            return "%04d-%02d-%02d %02d:%02d UTC" % utc_parts[:5]
+        local_parts = timefmt.split_epoch(epoch + self.times.local_offset(epoch) * 60)
+        return "%04d-%02d-%02d %02d:%02d your time (%s) = %04d-%02d-%02d %02d:%02d UTC" % (
+            local_parts[:5] + (self.times.zone_name,) + utc_parts[:5])
+
+    def _batch_size(self):
+        try:
+            return bulk.parse_count(str(by_id("create-count").value))
+        except ValueError:
+            return 1
+
+    def _update_preview(self):
+        count = self._batch_size()
+        if not bool(by_id("when-later").checked):
+            text = "The job runs as soon as it is created." if count == 1 else \
+                "The %d jobs run as soon as they are created." % count
+            self._set_text("create-preview", text)
+            return
+        try:
+            epoch, warning = self._scheduled_instant()
+        except ValueError as error:
+            self._set_text("create-preview", str(error))
+            return
+        now = self.times.now()
+        text = self._describe_instant(epoch)
+        if epoch > now:
+            text += ", in " + timefmt.format_relative(epoch, now)[3:]
+        else:
+            text += ", which is in the past: the job runs at once"
+        if count > 1:
+            try:
+                end, end_warning = self._scheduled_instant("create-until")
+                bulk.spread_times(epoch, end, count)
+            except ValueError as error:
+                self._set_text("create-preview", str(error))
+                return
+            step = (end - epoch) / (count - 1)
+            text = "%d jobs from %s until %s, one every %s" % (
+                count, text, self._describe_instant(end), timefmt.format_duration(step))
+            warning += end_warning
+        self._set_text("create-preview", text + "." + warning)
+
+    def on_schedule_input(self, event):
+        self._set_text("create-at-error", "")
+        self._update_preview()
+
+    def on_create(self, event):
+        event.preventDefault()
+        if self.creating:
+            return
+        # Claim the form before the task starts, so a double click sends one request.
+        self.creating = True
+        by_id("create-submit").disabled = True
+        asyncio.create_task(self.create_job())
+
+    async def create_job(self):
+        try:
+            await self._submit_job()
+        finally:
+            self.creating = False
+            by_id("create-submit").disabled = False
+            self._sync_create_mode()
+
+    async def _submit_job(self):
+        pattern = str(by_id("create-message").value)
+        for field in ("create-message-error", "create-at-error", "create-error", "create-count-error",
+                      "create-summary", "notice"):
+            self._set_text(field, "")
+        try:
+            count = bulk.parse_count(str(by_id("create-count").value))
+        except ValueError as error:
+            self._set_text("create-count-error", str(error))
+            return
+        times = [None] * count
+        if bool(by_id("when-later").checked):
+            try:
+                start, _ = self._scheduled_instant()
+                end = self._scheduled_instant("create-until")[0] if count > 1 else None
+                times = bulk.spread_times(start, end, count)
+            except ValueError as error:
+                self._set_text("create-at-error", str(error))
+                return
+        by_id("create-submit").textContent = "Creating…"
+        if count == 1:
+            await self._create_one(pattern, times[0])
+        else:
+            await self._create_batch(pattern, times)
+
+    async def _create_one(self, message, epoch):
+        when = timefmt.format_api_time(epoch) if epoch is not None else None
+        reply = await send("POST", api.create_url(self.base, message, when), self.skew)
+        if reply.ok and isinstance(reply.body, dict):
+            job = reply.body
+            by_id("create-message").value = ""
+            self._notice("Job %d created." % job["job_id"], False)
+            self._show_created([job["job_id"]])
+            return
+        if reply.status == 422:
+            errors = api.validation_errors(reply.body)
+            if "message" in errors:
+                self._set_text("create-message-error", errors.pop("message"))
+            if "next_attempt_at" in errors:
+                self._set_text("create-at-error", errors.pop("next_attempt_at"))
+            if errors:
+                self._set_text("create-error", " ".join(errors[key] for key in sorted(errors, key=str)))
+            return
+        if reply.status in (0, 504):
+            # A POST is never retried: the job may exist although no answer came back.
+            self._set_text("create-error", "No answer from the jobs API, so the job may or may not have been created. "
+                           "Check the list before you try again.")
+            return
+        self._set_text("create-error", "The job was not created. " + api.describe_error(reply.status, reply.body))
+
+    async def _create_batch(self, pattern, times):
+        """Create jobs one at a time; on the first failure stop and say exactly what exists."""
+        count = len(times)
+        progress = by_id("create-progress")
+        progress.max = count
+        progress.value = 0
+        progress.hidden = False
+        created = []
+        failure = ""
+        for index in range(count):
+            epoch = times[index]
+            when = timefmt.format_api_time(epoch) if epoch is not None else None
+            message = bulk.message_for(pattern, index + 1)
+            reply = await send("POST", api.create_url(self.base, message, when), self.skew)
+            if reply.ok and isinstance(reply.body, dict):
+                created.append(reply.body["job_id"])
+                progress.value = index + 1
+                self._set_text("create-summary", "Created %d of %d…" % (len(created), count))
+                continue
+            left = count - index - 1
+            if reply.status in (0, 504):
+                failure = ("Job %d of the batch got no answer, so it may or may not exist; %d more were not "
+                           "attempted." % (index + 1, left))
+            else:
+                failure = "Job %d of the batch was not created: %s %d more were not attempted." % (
+                    index + 1, api.describe_error(reply.status, reply.body), left)
+            break
+        progress.hidden = True
+        if created:
+            summary = "Created %d of %d jobs: %s." % (len(created), count, bulk.describe_ids(created))
+        else:
+            summary = "Created none of the %d jobs." % count
+        self._set_text("create-summary", summary)
+        if failure:
+            self._set_text("create-error", failure)
+        else:
+            by_id("create-message").value = ""
+        if created:
+            self._notice(summary, bool(failure))
+            self._show_created(created)
+
+    def _show_created(self, job_ids):
+        for job_id in job_ids:
+            self.table.highlight(job_id)
+        status = self.view["status"] if self.view["status"] in ("all", "pending") else "all"
+        self.set_view(status=status, page=1, reset_anchor=True)
