@@ -3,9 +3,9 @@
 Every benchmark builds one ``Stack``: the bundled jobs API simulator and
 serve.py's console server, both in this process on free 127.0.0.1 ports. The
 console server serves a temporary copy of the console's public files plus
-``bench/plain.html`` as ``/static/bench/plain.html``, so the PyScript console
-and the plain JavaScript page come from the same server and the same origin,
-and edits made to the working tree during a run do not mix two versions.
+``bench/plain.html`` as ``/static/bench/plain.html``. So the PyScript console
+and the plain JavaScript page come from the same server and origin, and edits
+made to the working tree during a run do not mix two versions.
 
 Jobs are written straight into the simulator's ``JobStore`` with its public
 methods (no HTTP), so 10,000 jobs take seconds. The seeded jobs are settled:
@@ -15,6 +15,8 @@ benchmark runs unless the benchmark changes it.
 
 from __future__ import annotations
 
+import bisect
+import io
 import json
 import os
 import platform
@@ -23,8 +25,8 @@ import shutil
 import statistics
 import subprocess
 import sys
+import tarfile
 import tempfile
-import threading
 import time
 import urllib.error
 import urllib.parse
@@ -52,8 +54,8 @@ CONTEXT_OPTIONS = {"timezone_id": "America/Chicago", "viewport": {"width": 1280,
 # The first load compiles MicroPython's wasm and can take several seconds on a busy 2-core machine.
 READY_TIMEOUT_MS = 60000
 
-# Share of seeded jobs in each settled state; the rest finish through the
-# simulator's own lifecycle (60 % success, 10 % permanent failure, 30 % retry).
+# Share of seeded jobs in each settled state. The rest finish through the
+# simulator's own lifecycle: 60 % success, 10 % permanent failure, 30 % retry.
 CANCELED_SHARE = 0.15
 SCHEDULED_SHARE = 0.15
 MESSAGES = (
@@ -214,17 +216,47 @@ MPY_MEMORY_JS = """
 # --- Servers ------------------------------------------------------------------------
 
 
-def build_public_root(folder: Path) -> Path:
-    """Copy the console's public files and the plain page into folder and return it."""
-    for name in ("index.html", "main.py", "pyscript.toml"):
-        shutil.copy2(ROOT / name, folder / name)
-    (folder / "console").mkdir()
-    for source in (ROOT / "console").glob("*.py"):
-        shutil.copy2(source, folder / "console" / source.name)
-    shutil.copytree(ROOT / "static", folder / "static")
+PUBLIC_PATHS = ("index.html", "main.py", "pyscript.toml", "console", "static")
+
+
+def build_public_root(folder: Path, overlay: Path | None = None, commit: str | None = None) -> Path:
+    """Copy the console's public files and the plain page into folder and return it.
+
+    The files come from the working tree, or from ``commit`` when given
+    (``git archive``), which keeps a run's figures tied to one commit while
+    someone edits the tree. Files under overlay, if given, are then copied
+    over the copy at the same relative paths. That measures a proposed
+    change to the console without editing the working tree.
+    """
+    if commit:
+        archive = subprocess.run(["git", "archive", "--format=tar", commit, "--", *PUBLIC_PATHS], cwd=ROOT,
+                                 capture_output=True, timeout=60)
+        if archive.returncode != 0:
+            raise SystemExit(f"git archive of commit {commit!r} failed: {archive.stderr.decode(errors='replace').strip()}")
+        with tarfile.open(fileobj=io.BytesIO(archive.stdout)) as tar:
+            tar.extractall(folder, filter="data")
+    else:
+        for name in ("index.html", "main.py", "pyscript.toml"):
+            shutil.copy2(ROOT / name, folder / name)
+        (folder / "console").mkdir()
+        for source in (ROOT / "console").glob("*.py"):
+            shutil.copy2(source, folder / "console" / source.name)
+        shutil.copytree(ROOT / "static", folder / "static")
     (folder / "static" / "bench").mkdir()
     shutil.copy2(BENCH / "plain.html", folder / "static" / "bench" / "plain.html")
+    if overlay is not None:
+        if not overlay.is_dir():
+            raise SystemExit(f"--overlay {overlay} is not a directory")
+        shutil.copytree(overlay, folder, dirs_exist_ok=True)
     return folder
+
+
+def row_template(page: Path) -> str:
+    """Return the page's <template id="row-template"> element as text, or "" when it has none."""
+    text = page.read_text(encoding="utf-8")
+    start = text.find('<template id="row-template">')
+    end = text.find("</template>", start)
+    return text[start:end] if start >= 0 and end >= 0 else ""
 
 
 class JobsApi:
@@ -251,24 +283,25 @@ class JobsApi:
     def cancel(self, job_id: int) -> tuple[int, object]:
         return self.call("POST", f"/job/cancel/{job_id}")
 
-    def jobs(self, **params: object) -> list:
-        status, body = self.call("GET", "/jobs", **params)
-        if status != 200:
-            raise RuntimeError(f"GET /jobs failed with {status}: {body}")
-        return body
-
 
 class Stack:
     """The simulator and the console server, in threads of this process.
 
     ``clock`` is the simulator's clock (a ``FakeClock`` to freeze the API's
-    time and ``Date`` headers). Use as a context manager; both servers and
+    time and ``Date`` headers). ``overlay`` is a folder of changed console
+    files to serve in place of the working tree's, and ``commit`` a git
+    revision to serve instead of the working tree. Use as a context manager; both servers and
     the temporary folder are removed on exit.
     """
 
-    def __init__(self, jobs: int = 0, clock: FakeClock | None = None, seed: int = 1) -> None:
+    def __init__(self, jobs: int = 0, clock: FakeClock | None = None, seed: int = 1,
+                 overlay: Path | None = None, commit: str | None = None) -> None:
         self.folder = tempfile.TemporaryDirectory(prefix="jobs-console-bench-")
-        build_public_root(Path(self.folder.name))
+        # Read before copying, so the line describes the files this stack serves.
+        self.version = app_version_line(overlay, commit)
+        build_public_root(Path(self.folder.name), overlay, commit)
+        self.plain_template_matches = row_template(Path(self.folder.name) / "index.html") == row_template(
+            Path(self.folder.name) / PLAIN_PAGE_PATH.lstrip("/"))
         self.simulator = make_server("127.0.0.1", 0, seed=seed, clock=clock)
         self.clock = self.simulator.clock
         if jobs:
@@ -322,10 +355,6 @@ def seed_jobs(store, count: int, now: datetime, seed: int = 1) -> None:
         store.transition_delay = saved_delay
 
 
-def far_future() -> str:
-    return "2099-01-01T00:00:00"
-
-
 def half_second_now() -> datetime:
     """Return the current UTC time moved to the middle of its second.
 
@@ -368,13 +397,57 @@ def wait_ready(page) -> None:
     page.wait_for_function("document.body && document.body.dataset.ready === '1'", timeout=READY_TIMEOUT_MS)
 
 
+SETTLE_BEFORE_RELOAD_SECONDS = 2.0
+
+
+# The /api/ requests of the first refresh cycle, read once it has finished.
+FIRST_CYCLE_JS = """
+() => performance.getEntriesByType("resource")
+  .filter((entry) => entry.name.includes("/api/"))
+  .map((entry) => ({url: entry.name, start: entry.startTime, end: entry.responseEnd}))
+"""
+
+
+def load_cold_and_warm(browser, url: str, errors: list[str], first_cycle: bool = False) -> tuple[dict, dict]:
+    """Open url in a new context, then reload it there; return both loads' figures.
+
+    With first_cycle, each load's figures also get "cycle": the /api/
+    requests made until the first refresh cycle has finished.
+    """
+    context = browser.new_context(**CONTEXT_OPTIONS)
+    try:
+        context.add_init_script(READY_PROBE)
+        context.add_init_script(PHASE_PROBE)
+        page = context.new_page()
+        watch_errors(page, errors)
+        page.goto(url)
+        wait_ready(page)
+        cold = page.evaluate(LOAD_FIGURES_JS)
+        if first_cycle:
+            cold["cycle"] = read_first_cycle(page)
+        time.sleep(SETTLE_BEFORE_RELOAD_SECONDS)
+        page.reload()
+        wait_ready(page)
+        warm = page.evaluate(LOAD_FIGURES_JS)
+        if first_cycle:
+            warm["cycle"] = read_first_cycle(page)
+    finally:
+        context.close()
+    return cold, warm
+
+
+def read_first_cycle(page) -> list[dict]:
+    page.wait_for_function("(window.jobsConsoleRefreshes || 0) >= 1", timeout=READY_TIMEOUT_MS)
+    return page.evaluate(FIRST_CYCLE_JS)
+
+
 def refresh_count(page) -> int:
     return page.evaluate("window.jobsConsoleRefreshes || 0")
 
 
 # --- Main-thread time from a Chromium trace -----------------------------------------
 
-TRACE_CATEGORIES = ["devtools.timeline", "disabled-by-default-devtools.timeline", "blink.user_timing", "toplevel"]
+TRACE_CATEGORIES = ["devtools.timeline", "disabled-by-default-devtools.timeline", "toplevel"]
 STYLE_LAYOUT_EVENTS = ("UpdateLayoutTree", "Layout")
 PAINT_EVENTS = ("PrePaint", "Paint", "Layerize", "UpdateLayer", "Commit")
 GC_EVENTS = ("MinorGC", "MajorGC")
@@ -384,9 +457,13 @@ def main_thread_tasks(trace_bytes: bytes, url_prefix: str) -> tuple[list[dict], 
     """Return the top-level tasks of the page's renderer main thread, and its user-timing marks.
 
     The page's renderer is the process whose frame URL starts with url_prefix,
-    as listed by TracingStartedInBrowser. Each task is a dict with ts, end and
-    dur in µs, plus the µs spent in style and layout, paint and GC inside it.
-    Marks map a performance.mark() name to its trace timestamp.
+    as listed by TracingStartedInBrowser. Each task is a dict with ts, end,
+    dur (wall time) and cpu (the thread's CPU time) in µs, plus the CPU µs
+    spent in style and layout, paint and GC inside it. On a shared machine
+    the wall time includes waits for a core; the CPU time does not.
+    Marks map a console.timeStamp() label to its trace timestamp. The page
+    uses console.timeStamp because, under Playwright's fake clock, marks made
+    with performance.mark() did not reach the trace.
     """
     events = json.loads(trace_bytes)["traceEvents"]
     pids = set()
@@ -406,25 +483,31 @@ def main_thread_tasks(trace_bytes: bytes, url_prefix: str) -> tuple[list[dict], 
         if key not in main_tids:
             continue
         name = event.get("name")
-        if "blink.user_timing" in event.get("cat", "") and name not in marks:
-            marks[name] = event["ts"]
+        if name == "TimeStamp":
+            message = event.get("args", {}).get("data", {}).get("message")
+            if message and message not in marks:
+                marks[message] = event["ts"]
         if event.get("ph") != "X" or "dur" not in event:
             continue
         if name == "RunTask":
             tasks.append({"ts": event["ts"], "end": event["ts"] + event["dur"], "dur": event["dur"],
-                          "style_layout": 0.0, "paint": 0.0, "gc": 0.0})
+                          "cpu": event.get("tdur", event["dur"]), "style_layout": 0.0, "paint": 0.0, "gc": 0.0})
         elif name in STYLE_LAYOUT_EVENTS or name in PAINT_EVENTS or name in GC_EVENTS:
             inner.append(event)
     tasks.sort(key=lambda task: task["ts"])
     starts = [task["ts"] for task in tasks]
-    import bisect
     for event in inner:
         index = bisect.bisect_right(starts, event["ts"]) - 1
         if index < 0 or event["ts"] >= tasks[index]["end"]:
             continue
         name = event["name"]
-        field = "style_layout" if name in STYLE_LAYOUT_EVENTS else "paint" if name in PAINT_EVENTS else "gc"
-        tasks[index][field] += event["dur"]
+        if name in STYLE_LAYOUT_EVENTS:
+            field = "style_layout"
+        elif name in PAINT_EVENTS:
+            field = "paint"
+        else:
+            field = "gc"
+        tasks[index][field] += event.get("tdur", event["dur"])
     return tasks, marks
 
 
@@ -439,13 +522,6 @@ def tasks_between(tasks: list[dict], start: float, end: float) -> list[dict]:
 def spread(values: list[float]) -> str:
     """Return "min–max" of values, with one decimal."""
     return f"{min(values):.1f}–{max(values):.1f}"
-
-
-def iqr(values: list[float]) -> float:
-    if len(values) < 4:
-        return max(values) - min(values)
-    quartiles = statistics.quantiles(values, n=4, method="inclusive")
-    return quartiles[2] - quartiles[0]
 
 
 def print_table(headers: list[str], rows: list[list[object]]) -> None:
@@ -471,8 +547,22 @@ def machine_line() -> str:
 APP_PATHS = ("index.html", "main.py", "pyscript.toml", "console", "static", "serve.py", "sandbox")
 
 
-def app_version_line() -> str:
-    """Return the commit measured, and whether the console's files had uncommitted edits."""
+def add_source_arguments(parser) -> None:
+    """Add --commit and --overlay, which choose the console files a benchmark serves."""
+    parser.add_argument("--commit", metavar="REV",
+                        help="serve the console files of this git revision instead of the working tree")
+    parser.add_argument("--overlay", type=Path, metavar="DIR",
+                        help="folder of changed console files (same relative paths) to serve over the copy, "
+                             "to measure a proposed change")
+
+
+def app_version_line(overlay: Path | None = None, commit: str | None = None) -> str:
+    """Return the commit measured, whether the console's files had uncommitted edits, and any overlay."""
+    if commit:
+        resolved = subprocess.run(["git", "rev-parse", "--short", commit], cwd=ROOT, capture_output=True,
+                                  text=True, timeout=20).stdout.strip()
+        line = f"console version: commit {resolved or commit}, from git (working tree not used)"
+        return line + overlay_text(overlay)
     try:
         commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True,
                                 text=True, timeout=20).stdout.strip()
@@ -481,7 +571,14 @@ def app_version_line() -> str:
     except (OSError, subprocess.SubprocessError):
         return "console version: unknown (git failed)"
     state = "with uncommitted edits to the console's files" if dirty else "clean"
-    return f"console version: commit {commit or 'unknown'}, {state}"
+    return f"console version: commit {commit or 'unknown'}, working tree {state}" + overlay_text(overlay)
+
+
+def overlay_text(overlay: Path | None) -> str:
+    if overlay is None:
+        return ""
+    changed = sorted(str(path.relative_to(overlay)) for path in overlay.rglob("*") if path.is_file())
+    return f"; OVERLAY {overlay}: {', '.join(changed)}"
 
 
 class Deadline:
@@ -495,9 +592,3 @@ class Deadline:
 
     def passed(self) -> bool:
         return self.left() <= 0
-
-
-def run_in_thread(function, *args) -> threading.Thread:
-    thread = threading.Thread(target=function, args=args, daemon=True)
-    thread.start()
-    return thread
