@@ -34,7 +34,7 @@ from console.canceling import CancelMixin
 from console.client import load_setting, save_setting, send
 from console.creating import CreateMixin
 from console.detail import DetailView
-from console.dom import TimeDisplay, by_id, missing
+from console.dom import Patcher, TimeDisplay, by_id, missing
 from console.skew import SkewEstimator
 from console.table import JobTable
 
@@ -83,6 +83,7 @@ class Console(CreateMixin, CancelMixin):
         self.creating = False
         self.generation = 0
         self.handlers = []
+        self.page_patch = Patcher()
         self.activity = ActivityLog(time.time())
         self.charts_minute = -1
         self.totals_due_at = 0.0
@@ -392,6 +393,16 @@ class Console(CreateMixin, CancelMixin):
 
     # Rendering ----------------------------------------------------------------
 
+    def _set_hidden(self, element_id, is_hidden):
+        # Writing an unchanged value still counts as a DOM mutation, so unchanged values are skipped.
+        self.page_patch.hidden(element_id, by_id(element_id), is_hidden)
+
+    def _set_disabled(self, element_id, is_disabled):
+        key = element_id + "#disabled"
+        if self.page_patch.values.get(key) != is_disabled:
+            by_id(element_id).disabled = bool(is_disabled)
+            self.page_patch.values[key] = is_disabled
+
     def _set_text(self, element_id, text):
         node = by_id(element_id)
         if str(node.textContent) != text:
@@ -411,9 +422,8 @@ class Console(CreateMixin, CancelMixin):
         page = self.view["page"]
         empty = len(self.rows) == 0
         wrap_hidden = empty
-        by_id("table-wrap").hidden = wrap_hidden
-        empty_state = by_id("empty-state")
-        empty_state.hidden = not empty
+        self._set_hidden("table-wrap", wrap_hidden)
+        self._set_hidden("empty-state", not empty)
         if empty:
             if page > 1:
                 text = "No jobs on page %d: the list ends before it." % page
@@ -426,17 +436,16 @@ class Console(CreateMixin, CancelMixin):
                 hint = "Create one with the form: leave the time as it is to run it now."
             self._set_text("empty-text", text)
             self._set_text("empty-hint", hint)
-        by_id("first-page").hidden = not (empty and page > 1)
+        self._set_hidden("first-page", not (empty and page > 1))
         self._set_text("page-label", "Page %d" % page)
-        by_id("prev-page").disabled = page <= 1
-        by_id("next-page").disabled = not self.has_more
-        new_button = by_id("new-jobs")
+        self._set_disabled("prev-page", page <= 1)
+        self._set_disabled("next-page", not self.has_more)
         if self.newer > 0:
             noun = "job" if self.newer == 1 else "jobs"
             self._set_text("new-jobs", "%d new %s: show" % (self.newer, noun))
-            new_button.hidden = False
+            self._set_hidden("new-jobs", False)
         else:
-            new_button.hidden = True
+            self._set_hidden("new-jobs", True)
         if not self.loaded:
             self.loaded = True
             document.body.dataset.ready = "1"
@@ -444,28 +453,26 @@ class Console(CreateMixin, CancelMixin):
     def _show_health(self):
         stale = bool(self.failures)
         document.body.classList.toggle("is-stale", stale)
-        banner = by_id("banner")
         if stale:
             when = ""
             if self.last_success is not None:
                 when = " The data on screen is from %s." % self.times.short(self.last_success)
             self._set_text("banner-text", "%s%s" % (self.failure_text, when))
-            banner.hidden = False
+            self._set_hidden("banner", False)
         else:
-            banner.hidden = True
+            self._set_hidden("banner", True)
         self._show_refresh_button()
 
     def _show_refresh_button(self):
         """Offer "Retry now" after a failure and "Refresh now" while auto refresh is off."""
-        button = by_id("retry-now")
         if self.failures:
             # The banner has its own Retry now button.
-            button.hidden = True
+            self._set_hidden("retry-now", True)
         elif not self.interval:
             self._set_text("retry-now", "Refresh now")
-            button.hidden = False
+            self._set_hidden("retry-now", False)
         else:
-            button.hidden = True
+            self._set_hidden("retry-now", True)
 
     def update_clock_texts(self):
         now = time.time()

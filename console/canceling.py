@@ -128,7 +128,7 @@ class CancelMixin:
     def _show_selection(self):
         chosen = self.table.selection
         count = len(chosen)
-        by_id("selection-bar").hidden = count == 0
+        self._set_hidden("selection-bar", count == 0)
         if count:
             self._set_text("selection-count", "%d pending %s selected" % (count, "job" if count == 1 else "jobs"))
             self._set_text("bulk-cancel", "Cancel %d %s" % (count, "job" if count == 1 else "jobs"))
@@ -137,7 +137,9 @@ class CancelMixin:
         all_chosen = bool(selectable) and all(job_id in chosen for job_id in selectable)
         if bool(header.checked) != all_chosen:
             header.checked = all_chosen
-        header.indeterminate = bool(count) and not all_chosen
+        indeterminate = bool(count) and not all_chosen
+        if bool(header.indeterminate) != indeterminate:
+            header.indeterminate = indeterminate
 
     def ask_bulk_cancel(self):
         ids = sorted(self.table.selection, reverse=True)
