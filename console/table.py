@@ -26,6 +26,12 @@ class Row:
         self.status_at = cells[5]
         self.next = cells[6]
         self.cancel = cells[7].firstElementChild
+        # Each time cell with its relative and absolute spans, looked up once.
+        self.time_nodes = {}
+        for key, cell in (("created", self.created), ("status_at", self.status_at), ("next", self.next)):
+            self.time_nodes[key] = (cell, cell.firstElementChild, cell.lastElementChild)
+        # Per time cell: (timestamp, zone mode, epoch), so an unchanged time is parsed once.
+        self.time_cache = {}
         self.patch = Patcher()
         self.job = None
 
@@ -129,28 +135,37 @@ class JobTable:
     def update_times(self):
         """Rewrite relative times against the current clock; unchanged text is skipped."""
         now = self.times.now()
+        # Absolute times show the date unless it is today, so a new day redoes them.
+        mode = (self.times.utc, self.times.parts(now)[:3])
         for job_id in self.order:
             row = self.rows[job_id]
             job = row.job
-            self._time_cell(row, "created", row.created, job.get("created_at"), now)
-            self._time_cell(row, "status_at", row.status_at, job.get("status_at"), now)
+            self._time_cell(row, "created", job.get("created_at"), now, mode)
+            self._time_cell(row, "status_at", job.get("status_at"), now, mode)
             if job.get("status") == "PENDING" and job.get("next_attempt_at"):
-                self._time_cell(row, "next", row.next, job["next_attempt_at"], now, due=True)
+                self._time_cell(row, "next", job["next_attempt_at"], now, mode, due=True)
             else:
-                self._time_cell(row, "next", row.next, None, now)
+                self._time_cell(row, "next", None, now, mode)
             until = self.highlight_until.get(job_id)
             if until is not None and now >= until:
                 del self.highlight_until[job_id]
             row.patch.flag("row", row.tr, "is-new", until is not None and now < until)
 
-    def _time_cell(self, row, key, cell, stamp, now, due=False):
-        rel, absolute = cell.children[0], cell.children[1]
+    def _time_cell(self, row, key, stamp, now, mode, due=False):
+        cell, rel, absolute = row.time_nodes[key]
         if not stamp:
             row.patch.text(key + ".rel", rel, "")
             row.patch.text(key + ".abs", absolute, "")
             row.patch.attr(key, cell, "title", None)
             return
-        epoch = timefmt.parse_api_time(stamp)
+        cached = row.time_cache.get(key)
+        if cached is None or cached[0] != stamp or cached[1] != mode:
+            epoch = timefmt.parse_api_time(stamp)
+            row.time_cache[key] = (stamp, mode, epoch)
+            row.patch.text(key + ".abs", absolute, self.times.short(epoch))
+            row.patch.attr(key, cell, "title", self.times.full(epoch))
+        else:
+            epoch = cached[2]
         text = timefmt.format_relative(epoch, now)
         if not due and now < epoch < now + 30:
             # The API stamps a finished run up to 15 s after it started, which can be a moment ahead.
@@ -158,8 +173,6 @@ class JobTable:
         if due and epoch <= now:
             text = "due now" if now - epoch < 1 else "due " + text
         row.patch.text(key + ".rel", rel, text)
-        row.patch.text(key + ".abs", absolute, self.times.short(epoch))
-        row.patch.attr(key, cell, "title", self.times.full(epoch))
 
     def set_marks(self, open_id=None, selected_id=None):
         """Mark the open and the selected row."""
@@ -189,7 +202,5 @@ class JobTable:
     def retime(self):
         """Forget cached time texts, after a switch between local time and UTC."""
         for row in self.rows.values():
-            row.patch.values = {k: v for k, v in row.patch.values.items()
-                                if not (k.startswith("created") or k.startswith("status_at")
-                                        or k.startswith("next"))}
+            row.time_cache = {}
         self.update_times()

@@ -84,13 +84,13 @@ def test_page_size_and_paging(console, stack):
 
 def test_outcome_labels(console, stack):
     # A job scheduled in the past replays its whole life on the next request.
-    past = [stack.api.create("outcome %d" % index, "2020-01-01T00:00:00")["job_id"] for index in range(40)]
+    past = [stack.api.create("outcome %d" % index, "2020-01-01T00:00:00")["job_id"] for index in range(60)]
     stack.api.call("GET", "/")
     console.page_size.select_option("100")
     jobs = [stack.api.job(job_id) for job_id in past]
     failed = [job for job in jobs if job["status"] == "DONE" and job["message"] == "Permanent failure"]
     succeeded = [job for job in jobs if job["status"] == "DONE" and job["message"] == ""]
-    assert failed and succeeded, "40 replayed jobs include both a failure and a success"
+    assert failed and succeeded, "60 replayed jobs include both a failure and a success"
     expect(console.row_status(failed[0]["job_id"])).to_have_text("Failed")
     expect(console.row_api_status(failed[0]["job_id"])).to_have_text("DONE")
     expect(console.row_status(failed[0]["job_id"])).to_have_class(re.compile(r"\bfailed\b"))
