@@ -112,7 +112,7 @@ def validation_errors(body):
 
 
 def describe_error(status, body, job_id=None, base=""):
-    """Return one sentence that tells a user what went wrong and what to do.
+    """Return one sentence for a user: what went wrong and what to do next.
 
     ``body`` is the decoded JSON (or None when the body was not JSON). The
     sentence never embeds raw JSON.

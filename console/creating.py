@@ -177,14 +177,14 @@ class CreateMixin:
                 self._set_text("create-error", " ".join(errors[key] for key in sorted(errors, key=str)))
             return
         if reply.status in (0, 504):
-            # A POST is never retried: the job may exist although no answer came back.
+            # A POST is never retried: the job may exist although no response came back.
             self._set_text("create-error", "No answer from the jobs API, so the job may or may not have been created. "
                            "Check the list before you try again.")
             return
         self._set_text("create-error", "The job was not created. " + api.describe_error(reply.status, reply.body))
 
     async def _create_batch(self, pattern, times):
-        """Create jobs one at a time; on the first failure stop and say exactly what exists."""
+        """Create jobs one at a time; on the first failure, stop and report exactly which exist."""
         count = len(times)
         progress = by_id("create-progress")
         progress.max = count

@@ -29,7 +29,7 @@ def export_row(job):
 
 
 def csv_cell(value):
-    """Quote a CSV cell as RFC 4180 asks: fields with a comma, quote or line break go in quotes."""
+    """Quote a CSV cell as RFC 4180 requires: fields with a comma, quote or line break go in quotes."""
     if value is None:
         return ""
     text = str(value)

@@ -5,7 +5,7 @@ and accepts naive UTC times, since it drops any offset. MicroPython's
 ``datetime`` lacks ``strftime`` and ``fromisoformat`` rejects ``Z``, so this
 module works on plain epoch seconds (floats) with its own calendar arithmetic.
 A local time is an epoch plus a UTC offset in minutes, which the page reads
-from the browser for each instant, because only the browser knows the zone's
+from the browser for each instant, because only the browser has the zone's
 rules.
 """
 

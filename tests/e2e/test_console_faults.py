@@ -1,4 +1,4 @@
-"""Failures in words: an API that stops, answers slowly, or rejects a request."""
+"""Failures in words: an API that stops, responds slowly, or rejects a request."""
 
 import re
 
@@ -79,7 +79,7 @@ def test_cancel_while_api_down_keeps_dialog(console, stack):
 def test_wrong_api_named_in_banner(make_stack, page):
     from pages import ConsolePage
     other = make_stack()
-    # A serve.py whose --api is another console server: it answers, but not as the jobs API.
+    # A serve.py whose --api is another console server: it responds, but not as the jobs API.
     wrong = make_stack()
     wrong.relay.upstream = other.console.url
     console = ConsolePage(page, wrong.url)

@@ -82,7 +82,7 @@ def test_relative_times_use_api_clock(page, stack, browser_behind):
 
     from pages import ConsolePage
 
-    # The browser's clock is off by minutes; the Date headers of the API's answers set it right.
+    # The browser's clock is off by minutes; the Date headers of the API's responses correct it.
     page.clock.install(time=datetime.now(timezone.utc) - timedelta(seconds=browser_behind))
     job = stack.api.create_far_future("skewed clock")
     console = ConsolePage(page, stack.url).open()
