@@ -3,9 +3,11 @@
 Every benchmark builds one ``Stack``: the bundled jobs API simulator and
 serve.py's console server, both in this process on free 127.0.0.1 ports. The
 console server serves a temporary copy of the console's public files plus
-``bench/plain.html`` as ``/static/bench/plain.html``. So the PyScript console
-and the plain JavaScript page come from the same server and origin, and edits
-made to the working tree during a run do not mix two versions.
+``bench/plain.html`` and load.py's runtime floor pages (``floor-empty.html``,
+``floor-render.html`` and their files) under ``/static/bench/``. So the
+PyScript console and the pages it is compared with come from the same server
+and origin, and edits made to the working tree during a run do not mix two
+versions.
 
 Jobs are written straight into the simulator's ``JobStore`` with its public
 methods (no HTTP), so 10,000 jobs take seconds. The seeded jobs are settled:
@@ -50,6 +52,14 @@ CHROMIUM_ARGS = [
     "--no-first-run",
 ]
 PLAIN_PAGE_PATH = "/static/bench/plain.html"
+# The runtime floors of load.py: PyScript's start alone, and the simplest Python renderer.
+FLOOR_EMPTY_PAGE_PATH = "/static/bench/floor-empty.html"
+FLOOR_RENDER_PAGE_PATH = "/static/bench/floor-render.html"
+# Files of bench/ that build_public_root copies to static/bench/.
+BENCH_PAGE_FILES = ("plain.html", "floor-empty.html", "floor-empty.toml",
+                    "floor-render.html", "floor-render.py", "floor-render.toml")
+# Pages that fill index.html's row template, and so must keep a copy of it.
+TEMPLATE_COPY_PATHS = (PLAIN_PAGE_PATH, FLOOR_RENDER_PAGE_PATH)
 CONTEXT_OPTIONS = {"timezone_id": "America/Chicago", "viewport": {"width": 1280, "height": 900}}
 # The first load compiles MicroPython's wasm and can take several seconds on a busy 2-core machine.
 READY_TIMEOUT_MS = 60000
@@ -220,13 +230,14 @@ PUBLIC_PATHS = ("index.html", "main.py", "pyscript.toml", "console", "static")
 
 
 def build_public_root(folder: Path, overlay: Path | None = None, commit: str | None = None) -> Path:
-    """Copy the console's public files and the plain page into folder and return it.
+    """Copy the console's public files and the bench pages into folder and return it.
 
     The files come from the working tree, or from ``commit`` when given
     (``git archive``), which keeps a run's figures tied to one commit while
     someone edits the tree. Files under overlay, if given, are then copied
     over the copy at the same relative paths. That measures a proposed
-    change to the console without editing the working tree.
+    change to the console without editing the working tree. The bench
+    pages always come from the working tree's bench/.
     """
     if commit:
         archive = subprocess.run(["git", "archive", "--format=tar", commit, "--", *PUBLIC_PATHS], cwd=ROOT,
@@ -243,7 +254,8 @@ def build_public_root(folder: Path, overlay: Path | None = None, commit: str | N
             shutil.copy2(source, folder / "console" / source.name)
         shutil.copytree(ROOT / "static", folder / "static")
     (folder / "static" / "bench").mkdir()
-    shutil.copy2(BENCH / "plain.html", folder / "static" / "bench" / "plain.html")
+    for name in BENCH_PAGE_FILES:
+        shutil.copy2(BENCH / name, folder / "static" / "bench" / name)
     if overlay is not None:
         if not overlay.is_dir():
             raise SystemExit(f"--overlay {overlay} is not a directory")
@@ -300,8 +312,11 @@ class Stack:
         # Read before copying, so the line describes the files this stack serves.
         self.version = app_version_line(overlay, commit)
         build_public_root(Path(self.folder.name), overlay, commit)
-        self.plain_template_matches = row_template(Path(self.folder.name) / "index.html") == row_template(
-            Path(self.folder.name) / PLAIN_PAGE_PATH.lstrip("/"))
+        console_template = row_template(Path(self.folder.name) / "index.html")
+        # Bench pages whose row template no longer matches the served index.html's.
+        self.stale_template_pages = [
+            path.rsplit("/", 1)[-1] for path in TEMPLATE_COPY_PATHS
+            if row_template(Path(self.folder.name) / path.lstrip("/")) != console_template]
         self.simulator = make_server("127.0.0.1", 0, seed=seed, clock=clock)
         self.clock = self.simulator.clock
         if jobs:
@@ -311,6 +326,8 @@ class Stack:
         serve.serve_in_thread(self.console, name="bench-console")
         self.url = self.console.url + "/"
         self.plain_url = self.console.url + PLAIN_PAGE_PATH
+        self.floor_empty_url = self.console.url + FLOOR_EMPTY_PAGE_PATH
+        self.floor_render_url = self.console.url + FLOOR_RENDER_PAGE_PATH
         self.api = JobsApi(self.simulator.url)
 
     def __enter__(self) -> Stack:
