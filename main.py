@@ -95,6 +95,8 @@ class Console(CreateMixin, CancelMixin):
         self.notice_until = None
         self.scroll_to_detail = False
         self.bulk_running = False
+        # (status, page size, response text) of the live first page on screen, None for other pages.
+        self.shown_list_key = None
 
     def _load_interval(self):
         text = load_setting("interval", str(DEFAULT_INTERVAL))
@@ -220,6 +222,10 @@ class Console(CreateMixin, CancelMixin):
 
     async def _load(self, generation):
         """Fetch everything the view shows; return a failure sentence when the API is unreachable."""
+        # The first page of a live list does not depend on the counts, so both requests go out together.
+        first_page = None
+        if self._list_is_live():
+            first_page = asyncio.create_task(self._fetch_rows(0, self._page_limit()))
         counts = await send("GET", api.counts_url(self.base), self.skew)
         if api.is_unreachable(counts.status):
             return self._unreachable_text(counts)
@@ -237,7 +243,7 @@ class Console(CreateMixin, CancelMixin):
                 if self.activity.add_counts(self.counts_read_at, pending, running):
                     self.draw_charts()
 
-        failure = await self._load_list(generation)
+        failure = await self._load_list(generation, first_page)
         if failure:
             return failure
         if self.view["job"]:
@@ -303,15 +309,27 @@ class Console(CreateMixin, CancelMixin):
                 break
         return total, None
 
-    async def _load_list(self, generation):
+    def _list_is_live(self):
+        """Return True when the view is page 1 following new jobs, not a page pinned to an anchor."""
+        return self.view["page"] == 1 and self.interval and (self.anchor is None or self.newer == 0)
+
+    def _page_limit(self):
+        # Asking for one row more than the page shows reveals whether a next page exists.
+        return min(self.view["size"] + 1, api.MAX_LIMIT)
+
+    async def _load_list(self, generation, first_page=None):
+        """Read the view's page of jobs and show it. first_page is a request for page 1 already sent, or None."""
         size = self.view["size"]
         page = self.view["page"]
-        live = page == 1 and self.interval and (self.anchor is None or self.newer == 0)
-        if live:
-            reply = await self._fetch_rows(0, min(size + 1, api.MAX_LIMIT))
+        if first_page is not None or self._list_is_live():
+            reply = await (first_page if first_page is not None else self._fetch_rows(0, self._page_limit()))
             if api.is_unreachable(reply.status):
                 return self._unreachable_text(reply)
             if generation != self.generation:
+                return None
+            list_key = (self.view["status"], size, reply.text)
+            if reply.ok and list_key == self.shown_list_key:
+                # The same bytes as the list on screen: nothing to decode or redraw.
                 return None
             if not reply.ok or not isinstance(reply.body, list):
                 self._notice(api.describe_error(reply.status, reply.body), True)
@@ -334,7 +352,7 @@ class Console(CreateMixin, CancelMixin):
             rows = None
             for attempt in range(3):
                 skip = paging.page_skip(page, size, self.newer)
-                reply = await self._fetch_rows(skip, min(size + 1, api.MAX_LIMIT))
+                reply = await self._fetch_rows(skip, self._page_limit())
                 if api.is_unreachable(reply.status):
                     return self._unreachable_text(reply)
                 if not reply.ok or not isinstance(reply.body, list):
@@ -353,11 +371,13 @@ class Console(CreateMixin, CancelMixin):
             if generation != self.generation:
                 return None
             rows = paging.drop_seen_newer(rows or [], self.anchor)
+            list_key = None
         self.has_more = len(rows) > size or (size == api.MAX_LIMIT and len(rows) == size)
         self.rows = rows[:size]
         if self.activity.observe(self.rows):
             self.draw_charts()
         self._render_list()
+        self.shown_list_key = list_key
         return None
 
     async def _load_job(self, job_id, generation):

@@ -20,20 +20,38 @@ STORAGE_PREFIX = "jobs-console."
 # Requests ---------------------------------------------------------------
 
 class Reply:
-    """A decoded API response; ``status`` 0 means no response at all."""
+    """An API response; ``status`` 0 means no response at all.
 
-    def __init__(self, status, body=None, error=""):
+    ``text`` is the raw body. ``body`` decodes it as JSON on first use (None
+    when it is empty or not JSON), so a caller that finds the text unchanged
+    since the last refresh skips the decoding.
+    """
+
+    def __init__(self, status, text="", error=""):
         self.status = status
-        self.body = body
+        self.text = text
         self.error = error
+        self._decoded = False
+        self._body = None
 
     @property
     def ok(self):
         return 200 <= self.status < 300
 
+    @property
+    def body(self):
+        if not self._decoded:
+            self._decoded = True
+            if self.text:
+                try:
+                    self._body = json.loads(self.text)
+                except ValueError:
+                    self._body = None
+        return self._body
+
 
 async def send(method, url, skew):
-    """Send one request and decode its JSON body.
+    """Send one request and return its status and text as a Reply.
 
     HTTP errors, network errors and time-outs come back as a Reply (status 0
     when there was no response), so callers handle every outcome in one place.
@@ -55,13 +73,7 @@ async def send(method, url, skew):
     date_header = response.headers.get("Date")
     if not missing(date_header):
         skew.add(str(date_header), sent, received)
-    body = None
-    if text:
-        try:
-            body = json.loads(text)
-        except ValueError:
-            body = None
-    return Reply(int(response.status), body)
+    return Reply(int(response.status), str(text))
 
 
 def network_error_text(url):

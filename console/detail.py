@@ -58,6 +58,10 @@ class DetailView:
 
     def render(self, job, history):
         """Show a job and its history (both as the API returned them)."""
+        if job == self.job and history == self.history and not self.body.hidden:
+            # A refresh that brought no news: only the relative times can move.
+            self.update_times()
+            return
         previous = self.job
         self.job = job
         self.history = history

@@ -47,6 +47,8 @@ class JobTable:
         self.highlight_until = {}
         self.selection = set()
         self.placeholder = tbody.firstElementChild
+        # The clock second of the last update_times pass over every row.
+        self.timed_second = None
 
     def render(self, job_list):
         """Show job_list in the given order, reusing each job's row."""
@@ -61,15 +63,21 @@ class JobTable:
         self.order = [job_id for job_id in self.order if job_id in wanted_set]
         # A selection covers the rows on screen only, so a confirmation never names unseen jobs.
         self.selection = set(job_id for job_id in self.selection if job_id in wanted_set)
+        changed = []
         for job in job_list:
             row = self.rows.get(job["job_id"])
             if row is None:
                 row = Row(job["job_id"])
                 self.rows[job["job_id"]] = row
+            elif row.job == job:
+                # Same fields as the row shows: its cells already match.
+                continue
             row.job = job
             self._patch_row(row)
+            changed.append(row)
         self._reorder(wanted)
-        self.update_times()
+        # The clock tick keeps the other rows' relative times current.
+        self._time_rows(changed, self.times.now())
 
     def _reorder(self, wanted):
         if self.order == wanted:
@@ -133,12 +141,23 @@ class JobTable:
             self._patch_checked(self.rows[job_id])
 
     def update_times(self):
-        """Rewrite relative times against the current clock; unchanged text is skipped."""
+        """Rewrite relative times against the current clock; unchanged text is skipped.
+
+        Relative times count whole seconds, so a second call within the same
+        second of the clock does nothing.
+        """
         now = self.times.now()
+        second = int(now)
+        if second == self.timed_second:
+            return
+        self.timed_second = second
+        self._time_rows([self.rows[job_id] for job_id in self.order], now)
+
+    def _time_rows(self, rows, now):
         # Absolute times show the date unless it is today, so a new day redoes them.
         mode = (self.times.utc, self.times.parts(now)[:3])
-        for job_id in self.order:
-            row = self.rows[job_id]
+        for row in rows:
+            job_id = row.job_id
             job = row.job
             self._time_cell(row, "created", job.get("created_at"), now, mode)
             self._time_cell(row, "status_at", job.get("status_at"), now, mode)
@@ -190,10 +209,10 @@ class JobTable:
     def replace_job(self, job):
         """Show a newer copy of one job, such as the one a cancel returned."""
         row = self.rows.get(job["job_id"])
-        if row is not None:
+        if row is not None and row.job != job:
             row.job = job
             self._patch_row(row)
-            self.update_times()
+            self._time_rows([row], self.times.now())
 
     def job(self, job_id):
         row = self.rows.get(job_id)
@@ -203,4 +222,5 @@ class JobTable:
         """Forget cached time texts, after a switch between local time and UTC."""
         for row in self.rows.values():
             row.time_cache = {}
+        self.timed_second = None
         self.update_times()
