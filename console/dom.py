@@ -5,6 +5,8 @@ attributes, never through ``innerHTML``. Every setter here remembers the last
 value it wrote, so a refresh that changes nothing touches nothing.
 """
 
+import time
+
 import js
 from pyscript import document
 from pyscript.ffi import is_none
@@ -77,9 +79,10 @@ class TimeDisplay:
         self.utc = False
         self.zone_name = str(js.Intl.DateTimeFormat.new().resolvedOptions().timeZone or "local time")
         self._offsets = {}
+        self._today_key = None
+        self._today = None
 
     def now(self):
-        import time
         return time.time() + self.skew.offset()
 
     def local_offset(self, epoch):
@@ -112,18 +115,45 @@ class TimeDisplay:
             return "UTC"
         return "%s (%s)" % (self.zone_name, offset)
 
+    def today(self):
+        """Return (year, month, day) of now in the zone shown, recomputed once per second."""
+        second = int(time.time())
+        key = (second, self.utc)
+        if self._today_key != key:
+            self._today_key = key
+            self._today = self.parts(self.now())[:3]
+        return self._today
+
     def short(self, epoch):
         """Return the time of day, with the date when it is not today."""
-        today = self.parts(self.now())[:3]
-        parts = self.parts(epoch)
-        clock = "%02d:%02d:%02d" % parts[3:6]
-        if parts[:3] == today:
-            return clock
-        return "%04d-%02d-%02d %s" % (parts[0], parts[1], parts[2], clock)
+        return _short_text(self.parts(epoch), self.today())
 
     def full(self, epoch):
         """Return the exact local and UTC time, for a tooltip."""
         local = self.local_offset(epoch)
-        return "%s %s (%s)\n%s UTC" % (
-            timefmt.format_date_time(epoch, local), self.zone_name,
-            timefmt.format_offset(local), timefmt.format_date_time(epoch, 0))
+        local_parts = timefmt.split_epoch(epoch + local * 60)
+        utc_parts = local_parts if local == 0 else timefmt.split_epoch(epoch)
+        return self._full_text(local, local_parts, utc_parts)
+
+    def short_and_full(self, epoch):
+        """Return ``(short(epoch), full(epoch))``, splitting the instant as few times as the zones allow."""
+        local = self.local_offset(epoch)
+        local_parts = timefmt.split_epoch(epoch + local * 60)
+        utc_parts = local_parts if local == 0 else timefmt.split_epoch(epoch)
+        displayed_parts = utc_parts if self.utc else local_parts
+        return _short_text(displayed_parts, self.today()), self._full_text(local, local_parts, utc_parts)
+
+    def _full_text(self, local, local_parts, utc_parts):
+        return "%s %s (%s)\n%s UTC" % (_date_time_text(local_parts), self.zone_name,
+                                       timefmt.format_offset(local), _date_time_text(utc_parts))
+
+
+def _short_text(parts, today):
+    clock = "%02d:%02d:%02d" % parts[3:6]
+    if parts[:3] == today:
+        return clock
+    return "%04d-%02d-%02d %s" % (parts[0], parts[1], parts[2], clock)
+
+
+def _date_time_text(parts):
+    return "%04d-%02d-%02d %02d:%02d:%02d" % parts[:6]

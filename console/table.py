@@ -33,6 +33,16 @@ class Row:
         # Per time cell: (timestamp, zone mode, epoch), so an unchanged time is parsed once.
         self.time_cache = {}
         self.patch = Patcher()
+        # What a fresh copy of the template already shows, so a new row skips those writes.
+        self.patch.values = {
+            "api-status": "", "message": "", "message@title": None, "cancel#hidden": False,
+            "select#hidden": False, "checked": False, "row.is-open": False, "row.is-selected": False,
+            "row@aria-selected": None, "row.is-new": False,
+        }
+        for key in ("created", "status_at", "next"):
+            self.patch.values[key + ".rel"] = ""
+            self.patch.values[key + ".abs"] = ""
+            self.patch.values[key + "@title"] = None
         self.job = None
 
 
@@ -181,8 +191,9 @@ class JobTable:
         if cached is None or cached[0] != stamp or cached[1] != mode:
             epoch = timefmt.parse_api_time(stamp)
             row.time_cache[key] = (stamp, mode, epoch)
-            row.patch.text(key + ".abs", absolute, self.times.short(epoch))
-            row.patch.attr(key, cell, "title", self.times.full(epoch))
+            short, full = self.times.short_and_full(epoch)
+            row.patch.text(key + ".abs", absolute, short)
+            row.patch.attr(key, cell, "title", full)
         else:
             epoch = cached[2]
         text = timefmt.format_relative(epoch, now)
