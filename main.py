@@ -97,6 +97,8 @@ class Console(CreateMixin, CancelMixin):
         self.bulk_running = False
         # (status, page size, response text) of the live first page on screen, None for other pages.
         self.shown_list_key = None
+        # True when the activity log has news the charts do not show yet.
+        self.charts_stale = False
 
     def _load_interval(self):
         text = load_setting("interval", str(DEFAULT_INTERVAL))
@@ -198,6 +200,9 @@ class Console(CreateMixin, CancelMixin):
             self._notice("The console hit an unexpected error while refreshing: %s. Reload the page." % error, True)
         finally:
             self.in_flight = False
+        if self.charts_stale:
+            # Drawn after the list, so the charts never delay the table.
+            self.draw_charts()
         self.refreshes += 1
         window.jobsConsoleRefreshes = self.refreshes
         if failure:
@@ -241,7 +246,7 @@ class Console(CreateMixin, CancelMixin):
             self._set_text("count-running", str(running))
             if isinstance(pending, int) and isinstance(running, int):
                 if self.activity.add_counts(self.counts_read_at, pending, running):
-                    self.draw_charts()
+                    self.charts_stale = True
 
         failure = await self._load_list(generation, first_page)
         if failure:
@@ -375,7 +380,7 @@ class Console(CreateMixin, CancelMixin):
         self.has_more = len(rows) > size or (size == api.MAX_LIMIT and len(rows) == size)
         self.rows = rows[:size]
         if self.activity.observe(self.rows):
-            self.draw_charts()
+            self.charts_stale = True
         self._render_list()
         self.shown_list_key = list_key
         return None
@@ -408,7 +413,7 @@ class Console(CreateMixin, CancelMixin):
             self.scroll_to_detail = False
             by_id("detail").scrollIntoView(True)
         if self.activity.observe([reply.body]):
-            self.draw_charts()
+            self.charts_stale = True
         return None
 
     # Rendering ----------------------------------------------------------------
@@ -717,6 +722,7 @@ class Console(CreateMixin, CancelMixin):
     # Charts ---------------------------------------------------------------
 
     def draw_charts(self):
+        self.charts_stale = False
         now = self.times.now()
         self.charts_minute = int(time.time() // 60)
         charts.draw_active(by_id("chart-active"), self.activity.samples, now, self.times)
