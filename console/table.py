@@ -54,6 +54,8 @@ class JobTable:
         self.order = []
         self.open_id = None
         self.selected_id = None
+        # The (open_id, selected_id) that set_marks last drew on every row.
+        self.marked = (None, None)
         self.highlight_until = {}
         self.selection = set()
         self.placeholder = tbody.firstElementChild
@@ -208,6 +210,10 @@ class JobTable:
         """Mark the open and the selected row."""
         self.open_id = open_id
         self.selected_id = selected_id
+        if self.marked == (open_id, selected_id):
+            # Rows added or changed since the last pass took their marks in _patch_row.
+            return
+        self.marked = (open_id, selected_id)
         for job_id in self.order:
             row = self.rows[job_id]
             row.patch.flag("row", row.tr, "is-open", job_id == open_id)
