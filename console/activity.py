@@ -10,6 +10,8 @@ from console import jobs as jobmodel
 from console import timefmt
 
 MAX_SAMPLES = 1000
+# finished_per_minute returns at most this many minutes, ending with the current one.
+HISTORY_MINUTES = 60
 MAX_TRACKED_JOBS = 5000
 
 
@@ -59,8 +61,8 @@ class ActivityLog:
         """Return [(minute_start_epoch, succeeded, failed)] from the opening minute to now."""
         first = int(self.opened_at // 60)
         last = int(now // 60)
-        if last - first > 59:
-            first = last - 59
+        if last - first >= HISTORY_MINUTES:
+            first = last - HISTORY_MINUTES + 1
         rows = []
         for minute in range(first, last + 1):
             counts = self.finished.get(minute, (0, 0))

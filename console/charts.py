@@ -3,11 +3,17 @@
 The charts hold only numbers and times the page computed, and every label
 goes in through ``textContent``. Each chart is redrawn only when its data
 changed or once a minute for the time axis, never on a refresh with no news.
+
+Each container gets its SVG skeleton once, on its first draw. Later draws
+only set attributes and texts of the existing elements, and skip a write
+whose value is unchanged, because an unchanged write still counts as a DOM
+mutation. The finished chart keeps one pair of bar rectangles for every
+minute of history the activity log keeps, so its element count never grows.
 """
 
 from pyscript import document
 
-from console import timefmt
+from console import activity
 
 SVG = "http://www.w3.org/2000/svg"
 WIDTH = 320
@@ -18,23 +24,126 @@ TOP = 22
 RIGHT = 6
 # The bar chart spans at least this many minutes, so one busy minute is not one wide slab.
 MIN_MINUTES = 10
+BAR_SLOTS = activity.HISTORY_MINUTES
+
+# Chart state by container id, so a redraw finds the elements it built before.
+_charts = {}
 
 
-def _node(name, attributes, text=None):
-    element = document.createElementNS(SVG, name)
+class _Node:
+    """A DOM element and the attribute and text values last written to it."""
+
+    def __init__(self, element):
+        self.element = element
+        self.values = {}
+        self.text = None
+
+    def set(self, name, value):
+        """Write an attribute unless it already has this value. A value of None removes the attribute."""
+        if name in self.values and self.values[name] == value:
+            return
+        self.values[name] = value
+        if value is None:
+            self.element.removeAttribute(name)
+        else:
+            self.element.setAttribute(name, value)
+
+    def set_text(self, text):
+        if text != self.text:
+            self.text = text
+            self.element.textContent = text
+
+
+def _node(parent, name, attributes, text=None):
+    """Create an SVG element with fixed attributes, append it to parent unless that is None, and return its _Node."""
+    node = _Node(document.createElementNS(SVG, name))
     for key in attributes:
-        element.setAttribute(key, str(attributes[key]))
+        node.set(key, str(attributes[key]))
     if text is not None:
-        element.textContent = text
-    return element
+        node.set_text(text)
+    if parent is not None:
+        parent.element.append(node.element)
+    return node
 
 
-def _frame(label):
-    svg = _node("svg", {"viewBox": "0 0 %d %d" % (WIDTH, HEIGHT), "role": "img", "aria-label": label})
-    svg.append(_node("line", {"class": "axis", "x1": LEFT, "y1": HEIGHT - BOTTOM, "x2": WIDTH - RIGHT,
-                              "y2": HEIGHT - BOTTOM}))
-    svg.append(_node("line", {"class": "axis", "x1": LEFT, "y1": TOP, "x2": LEFT, "y2": HEIGHT - BOTTOM}))
-    return svg
+def _paragraph(text):
+    paragraph = document.createElement("p")
+    paragraph.className = "chart-empty"
+    paragraph.textContent = text
+    return paragraph
+
+
+class _Chart:
+    """A container's chart: its SVG skeleton, its empty-state paragraph and which of them is in the container."""
+
+    def __init__(self, empty_text):
+        self.svg = _node(None, "svg", {"viewBox": "0 0 %d %d" % (WIDTH, HEIGHT), "role": "img"})
+        _node(self.svg, "line", {"class": "axis", "x1": LEFT, "y1": HEIGHT - BOTTOM, "x2": WIDTH - RIGHT,
+                                 "y2": HEIGHT - BOTTOM})
+        _node(self.svg, "line", {"class": "axis", "x1": LEFT, "y1": TOP, "x2": LEFT, "y2": HEIGHT - BOTTOM})
+        self.empty = _paragraph(empty_text)
+        self.svg_shown = None
+
+    def add_scale_and_time_labels(self):
+        """Append the y-axis maximum, the y-axis zero and the start and end time labels."""
+        self.top_label = _node(self.svg, "text", {"x": LEFT - 4, "y": TOP + 8, "text-anchor": "end"})
+        _node(self.svg, "text", {"x": LEFT - 4, "y": HEIGHT - BOTTOM, "text-anchor": "end"}, "0")
+        self.start_label = _node(self.svg, "text", {"x": LEFT, "y": HEIGHT - 4, "text-anchor": "start"})
+        self.end_label = _node(self.svg, "text", {"x": WIDTH - RIGHT, "y": HEIGHT - 4, "text-anchor": "end"})
+
+    def set_time_labels(self, start, end, times):
+        self.start_label.set_text(times.short(start)[-8:-3])
+        self.end_label.set_text(times.short(end)[-8:-3])
+
+    def show(self, container, svg_shown):
+        """Put the SVG (svg_shown True) or the empty-state paragraph in the container, unless it is already there."""
+        element = self.svg.element if svg_shown else self.empty
+        # isConnected is False when the container itself was replaced since the last draw.
+        if self.svg_shown is not svg_shown or not element.isConnected:
+            container.replaceChildren(element)
+            self.svg_shown = svg_shown
+
+
+class _ActiveChart(_Chart):
+    def __init__(self):
+        _Chart.__init__(self, "No counts read yet.")
+        self.lines = (
+            _node(self.svg, "polyline", {"class": "line-pending"}),
+            _node(self.svg, "polyline", {"class": "line-running"}),
+        )
+        self.add_scale_and_time_labels()
+        _node(self.svg, "rect", {"class": "legend-pending", "x": LEFT + 6, "y": 4, "width": 8, "height": 8})
+        self.pending_label = _node(self.svg, "text", {"x": LEFT + 18, "y": 12})
+        _node(self.svg, "rect", {"class": "legend-running", "x": LEFT + 96, "y": 4, "width": 8, "height": 8})
+        self.running_label = _node(self.svg, "text", {"x": LEFT + 108, "y": 12})
+
+
+class _FinishedChart(_Chart):
+    def __init__(self):
+        _Chart.__init__(self, "No job seen finishing yet.")
+        # One succeeded and one failed bar per minute slot, hidden with display="none" while unused.
+        self.bars = []
+        for _ in range(BAR_SLOTS):
+            succeeded = _node(self.svg, "rect", {"class": "bar-succeeded", "display": "none"})
+            failed = _node(self.svg, "rect", {"class": "bar-failed", "display": "none"})
+            self.bars.append((succeeded, failed))
+        self.add_scale_and_time_labels()
+        _node(self.svg, "rect", {"class": "bar-succeeded legend", "x": LEFT + 6, "y": 4, "width": 8, "height": 8})
+        self.succeeded_label = _node(self.svg, "text", {"x": LEFT + 18, "y": 12})
+        _node(self.svg, "rect", {"class": "bar-failed legend", "x": LEFT + 110, "y": 4, "width": 8, "height": 8})
+        self.failed_label = _node(self.svg, "text", {"x": LEFT + 122, "y": 12})
+
+
+def _chart_for(container, kind):
+    """Return the chart state of this container, building its elements on the first call."""
+    key = container.id
+    if not key:
+        raise ValueError("chart container has no id: give it an id attribute, which redraws use to find its elements")
+    chart = _charts.get(key)
+    if chart is None or not isinstance(chart, kind):
+        chart = kind()
+        _charts[key] = chart
+    return chart
 
 
 def _y_scale(maximum):
@@ -43,18 +152,11 @@ def _y_scale(maximum):
     return top, lambda value: HEIGHT - BOTTOM - plot * value / top
 
 
-def _time_labels(svg, start, end, times):
-    for epoch, anchor in ((start, "start"), (end, "end")):
-        x = LEFT if anchor == "start" else WIDTH - RIGHT
-        svg.append(_node("text", {"x": x, "y": HEIGHT - 4, "text-anchor": anchor},
-                         times.short(epoch)[-8:-3]))
-
-
 def draw_active(container, samples, now, times):
     """Draw pending and running counts as step lines from the first sample to now."""
-    container.replaceChildren()
+    chart = _chart_for(container, _ActiveChart)
     if not samples:
-        container.append(_empty("No counts read yet."))
+        chart.show(container, False)
         return
     start = samples[0][0]
     end = max(now, start + 60)
@@ -65,9 +167,9 @@ def draw_active(container, samples, now, times):
         return LEFT + (WIDTH - LEFT - RIGHT) * (epoch - start) / span
 
     last = samples[-1]
-    svg = _frame("Pending and running jobs from %s to %s: now %d pending, %d running" % (
+    chart.svg.set("aria-label", "Pending and running jobs from %s to %s: now %d pending, %d running" % (
         times.short(start), times.short(end), last[1], last[2]))
-    for index, name in ((1, "pending"), (2, "running")):
+    for index, line in ((1, chart.lines[0]), (2, chart.lines[1])):
         points = []
         previous = None
         for sample in samples:
@@ -76,52 +178,58 @@ def draw_active(container, samples, now, times):
             points.append("%.1f,%.1f" % (x(sample[0]), y(sample[index])))
             previous = sample[index]
         points.append("%.1f,%.1f" % (x(end), y(previous)))
-        svg.append(_node("polyline", {"class": "line-" + name, "points": " ".join(points)}))
-    svg.append(_node("text", {"x": LEFT - 4, "y": TOP + 8, "text-anchor": "end"}, str(top)))
-    svg.append(_node("text", {"x": LEFT - 4, "y": HEIGHT - BOTTOM, "text-anchor": "end"}, "0"))
-    _time_labels(svg, start, end, times)
-    svg.append(_node("rect", {"class": "legend-pending", "x": LEFT + 6, "y": 4, "width": 8, "height": 8}))
-    svg.append(_node("text", {"x": LEFT + 18, "y": 12}, "Pending %d" % last[1]))
-    svg.append(_node("rect", {"class": "legend-running", "x": LEFT + 96, "y": 4, "width": 8, "height": 8}))
-    svg.append(_node("text", {"x": LEFT + 108, "y": 12}, "Running %d" % last[2]))
-    container.append(svg)
+        line.set("points", " ".join(points))
+    chart.top_label.set_text(str(top))
+    chart.set_time_labels(start, end, times)
+    chart.pending_label.set_text("Pending %d" % last[1])
+    chart.running_label.set_text("Running %d" % last[2])
+    chart.show(container, True)
 
 
 def draw_finished(container, rows, times):
     """Draw stacked bars of succeeded and failed finishes per minute."""
-    container.replaceChildren()
+    chart = _chart_for(container, _FinishedChart)
+    if len(rows) > BAR_SLOTS:
+        # ActivityLog.finished_per_minute returns at most BAR_SLOTS rows, so this only guards the pool size.
+        rows = rows[-BAR_SLOTS:]
     succeeded = sum(row[1] for row in rows)
     failed = sum(row[2] for row in rows)
     if not succeeded and not failed:
-        container.append(_empty("No job seen finishing yet."))
+        chart.show(container, False)
         return
     top, y = _y_scale(max(row[1] + row[2] for row in rows))
     width = (WIDTH - LEFT - RIGHT) / max(len(rows), MIN_MINUTES)
-    svg = _frame("Jobs finished per minute since %s: %d succeeded, %d failed" % (
+    bar_width = "%.1f" % max(width - 2, 1)
+    chart.svg.set("aria-label", "Jobs finished per minute since %s: %d succeeded, %d failed" % (
         times.short(rows[0][0]), succeeded, failed))
-    for index, (minute, ok_count, failed_count) in enumerate(rows):
-        x = LEFT + index * width + 1
-        bar_width = max(width - 2, 1)
+    for index in range(BAR_SLOTS):
+        succeeded_bar, failed_bar = chart.bars[index]
+        if index >= len(rows):
+            succeeded_bar.set("display", "none")
+            failed_bar.set("display", "none")
+            continue
+        ok_count = rows[index][1]
+        failed_count = rows[index][2]
+        x = "%.1f" % (LEFT + index * width + 1)
         if ok_count:
-            svg.append(_node("rect", {"class": "bar-succeeded", "x": "%.1f" % x, "y": "%.1f" % y(ok_count),
-                                      "width": "%.1f" % bar_width, "height": "%.1f" % (HEIGHT - BOTTOM - y(ok_count))},
-                             ))
+            _place_bar(succeeded_bar, x, bar_width, y(ok_count), HEIGHT - BOTTOM - y(ok_count))
+        else:
+            succeeded_bar.set("display", "none")
         if failed_count:
             top_y = y(ok_count + failed_count)
-            svg.append(_node("rect", {"class": "bar-failed", "x": "%.1f" % x, "y": "%.1f" % top_y,
-                                      "width": "%.1f" % bar_width, "height": "%.1f" % (y(ok_count) - top_y)}))
-    svg.append(_node("text", {"x": LEFT - 4, "y": TOP + 8, "text-anchor": "end"}, str(top)))
-    svg.append(_node("text", {"x": LEFT - 4, "y": HEIGHT - BOTTOM, "text-anchor": "end"}, "0"))
-    _time_labels(svg, rows[0][0], rows[0][0] + 60 * max(len(rows), MIN_MINUTES), times)
-    svg.append(_node("rect", {"class": "bar-succeeded legend", "x": LEFT + 6, "y": 4, "width": 8, "height": 8}))
-    svg.append(_node("text", {"x": LEFT + 18, "y": 12}, "Succeeded %d" % succeeded))
-    svg.append(_node("rect", {"class": "bar-failed legend", "x": LEFT + 110, "y": 4, "width": 8, "height": 8}))
-    svg.append(_node("text", {"x": LEFT + 122, "y": 12}, "Failed %d" % failed))
-    container.append(svg)
+            _place_bar(failed_bar, x, bar_width, top_y, y(ok_count) - top_y)
+        else:
+            failed_bar.set("display", "none")
+    chart.top_label.set_text(str(top))
+    chart.set_time_labels(rows[0][0], rows[0][0] + 60 * max(len(rows), MIN_MINUTES), times)
+    chart.succeeded_label.set_text("Succeeded %d" % succeeded)
+    chart.failed_label.set_text("Failed %d" % failed)
+    chart.show(container, True)
 
 
-def _empty(text):
-    paragraph = document.createElement("p")
-    paragraph.className = "chart-empty"
-    paragraph.textContent = text
-    return paragraph
+def _place_bar(bar, x, width, top_y, height):
+    bar.set("x", x)
+    bar.set("y", "%.1f" % top_y)
+    bar.set("width", width)
+    bar.set("height", "%.1f" % height)
+    bar.set("display", None)
