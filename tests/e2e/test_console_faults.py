@@ -47,6 +47,32 @@ def test_slow_api_times_out_in_words(make_stack, page):
     expect(console.banner_text).to_be_hidden()
 
 
+# Keeps PyScript's interpreter as window.__mpy, so a test can change a module constant.
+INTERPRETER_HOOK = """
+document.addEventListener("DOMContentLoaded", () => {
+  import("/static/vendor/pyscript-core-0.7.31/core.js").then(({hooks}) => {
+    hooks.main.onReady.add((wrap) => { window.__mpy = wrap.interpreter; });
+  });
+}, {once: true});
+"""
+
+
+def test_browser_timeout_in_words(make_stack, page):
+    from pages import ConsolePage
+    # serve.py waits longer than the page, so the page's own time limit is what fires.
+    slow = make_stack(timeout=30.0)
+    page.add_init_script(INTERPRETER_HOOK)
+    console = ConsolePage(page, slow.url)
+    console.open()
+    page.wait_for_function("() => window.__mpy !== undefined")
+    page.evaluate("code => window.__mpy.runPython(code)",
+                  "import console.client as _client\n_client.REQUEST_TIMEOUT_MS = 1500")
+    slow.relay.delay = 3.0
+    expect(console.banner_text).to_have_text(re.compile(r"^The jobs API did not answer within 1\.5 s\."))
+    slow.relay.delay = 0
+    expect(console.banner_text).to_be_hidden()
+
+
 def test_post_not_retried_after_timeout(make_stack, page):
     from pages import ConsolePage
     slow = make_stack(timeout=1.0)
