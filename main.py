@@ -85,7 +85,9 @@ class Console(CreateMixin, CancelMixin):
         self.handlers = []
         self.page_patch = Patcher()
         self.activity = ActivityLog(time.time())
-        self.charts_minute = -1
+        # The shell already shows both charts' empty state, so the first draw waits for data
+        # or the next minute instead of delaying the first requests.
+        self.charts_minute = int(time.time() // 60)
         self.totals_due_at = 0.0
         self.totals_at = None
         self.totals_took = 0.0
