@@ -317,8 +317,12 @@ class Console(CreateMixin, CancelMixin):
         return total, None
 
     def _list_is_live(self):
-        """Return True when the view is page 1 following new jobs, not a page pinned to an anchor."""
-        return self.view["page"] == 1 and self.interval and (self.anchor is None or self.newer == 0)
+        """Return True when the list follows new jobs: page 1 with auto refresh on.
+
+        Other pages, and page 1 while auto refresh is off, stay pinned to an anchor
+        and announce new jobs instead of inserting them.
+        """
+        return self.view["page"] == 1 and bool(self.interval)
 
     def _page_limit(self):
         # Asking for one row more than the page shows reveals whether a next page exists.
@@ -445,6 +449,9 @@ class Console(CreateMixin, CancelMixin):
     def _render_list(self):
         self.table.set_marks(self.view["job"], self.selected_id())
         self.table.render(self.rows)
+        if self.table.selected_id is not None and self.table.selected_id not in self.table.rows:
+            # The keyboard selection left the screen, so Enter and "c" must not act on it.
+            self.table.set_marks(self.view["job"], None)
         self._show_selection()
         page = self.view["page"]
         empty = len(self.rows) == 0
@@ -657,6 +664,9 @@ class Console(CreateMixin, CancelMixin):
         self.detail.retime()
         self.draw_charts()
         self._update_preview()
+        # The banner and the read-at texts name times too.
+        self._show_health()
+        self.update_clock_texts()
 
     def on_show_new(self, event):
         self.set_view(page=1, reset_anchor=True)
@@ -703,6 +713,8 @@ class Console(CreateMixin, CancelMixin):
         elif key == "c":
             job_id = self.view["job"] or self.selected_id()
             if job_id:
+                # Without this the key's "c" lands in the dialog's reason field, which gets the focus.
+                event.preventDefault()
                 self.ask_cancel(job_id)
         elif key == "?":
             by_id("help-dialog").showModal()

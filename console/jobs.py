@@ -110,6 +110,10 @@ def job_key(job):
     return (timefmt.parse_api_time(job["created_at"]), job["job_id"])
 
 
+# The largest id the API's SQLite INTEGER column can hold.
+MAX_JOB_ID = 9223372036854775807
+
+
 def parse_job_id(text):
     """Return the job id typed in a form, or raise ValueError with a sentence.
 
@@ -128,6 +132,6 @@ def parse_job_id(text):
     number = int(value)
     if number < 1:
         raise ValueError("Job ids start at 1: enter a positive whole number.")
-    if number > 9223372036854775807:
+    if number > MAX_JOB_ID:
         raise ValueError("%s is too large to be a job id." % value)
     return number

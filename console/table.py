@@ -204,6 +204,9 @@ class JobTable:
             text = "just now"
         if due and epoch <= now:
             text = "due now" if now - epoch < 1 else "due " + text
+        elif due and epoch - now < 1:
+            # format_relative returns "just now" within a second either way; for a due time that is "due now".
+            text = "due now"
         row.patch.text(key + ".rel", rel, text)
 
     def set_marks(self, open_id=None, selected_id=None):

@@ -5,7 +5,7 @@ link to a job opens it. Values that make no sense fall back to the defaults
 rather than break the page.
 """
 
-from console import api
+from console import api, jobs
 
 FILTERS = ("all", "pending", "running", "done", "canceled")
 DEFAULT_SIZE = 25
@@ -69,7 +69,8 @@ def parse_view(search):
             size = _positive_int(value)
             view["size"] = size if size in api.PAGE_SIZES else DEFAULT_SIZE
         elif name == "job":
-            view["job"] = _positive_int(value)
+            job_id = _positive_int(value)
+            view["job"] = job_id if job_id is not None and job_id <= jobs.MAX_JOB_ID else None
     return view
 
 

@@ -21,6 +21,8 @@ class ConsolePage:
         self.empty_state = page.locator("#empty-state")
         self.page_label = page.locator("#page-label")
         self.next_page_button = page.get_by_role("button", name="Next")
+        self.prev_page_button = page.locator("#prev-page")
+        self.selected_rows = page.locator("#job-rows tr.is-selected")
         self.previous_page_button = page.get_by_role("button", name="Previous")
         self.page_size = page.locator("#page-size")
         self.interval = page.get_by_label("Refresh interval")

@@ -41,9 +41,35 @@ def test_c_cancels_open_job(console, stack):
     console.page.keyboard.press("c")
     expect(console.cancel_dialog).to_be_visible()
     expect(console.cancel_title).to_have_text("Cancel job %d?" % job["job_id"])
+    # The key opens the dialog; it is not typed into the reason field.
+    expect(console.cancel_reason).to_have_value("")
     console.page.keyboard.press("Escape")
     expect(console.cancel_dialog).to_be_hidden()
     expect(console.detail_heading).to_have_text("Job %d" % job["job_id"])
+
+
+def test_selection_dropped_when_row_leaves(console, stack):
+    for index in range(30):
+        stack.api.create_far_future("selection filler %d" % index)
+    console.page.reload()
+    console.wait_ready()
+    newest_id = console.rows.first.get_attribute("data-job-id")
+    console.next_page_button.click()
+    expect(console.page_label).to_have_text("Page 2")
+    expect(console.row(int(newest_id))).to_have_count(0)
+    console.page.keyboard.press("j")
+    selected = console.selected_rows
+    expect(selected).to_have_count(1)
+    selected_id = selected.get_attribute("data-job-id")
+    console.prev_page_button.click()
+    expect(console.page_label).to_have_text("Page 1")
+    console.wait_refreshes(1)
+    expect(console.row(int(selected_id))).to_have_count(0)
+    # Enter and "c" act on the selected row only while it is on screen.
+    console.page.keyboard.press("Enter")
+    console.page.keyboard.press("c")
+    expect(console.detail).to_be_hidden()
+    expect(console.cancel_dialog).to_be_hidden()
 
 
 def test_question_mark_lists_keys(console):

@@ -63,3 +63,33 @@ def test_paused_page_one_announces(console, stack):
     console.new_jobs.click()
     expect(console.rows.first).to_have_attribute("data-job-id", str(job["job_id"]))
     expect(console.row(older["job_id"])).to_be_visible()
+
+
+def test_page_one_follows_again_when_refresh_on(console, stack):
+    older = stack.api.create_far_future("already listed")
+    console.page.reload()
+    console.wait_ready()
+    expect(console.rows.first).to_have_attribute("data-job-id", str(older["job_id"]))
+    console.set_interval("off")
+    job = stack.api.create_far_future("while paused, then followed")
+    console.page.get_by_role("button", name="Refresh now").click()
+    expect(console.new_jobs).to_have_text("1 new job: show")
+    console.set_interval("every 1 s")
+    expect(console.rows.first).to_have_attribute("data-job-id", str(job["job_id"]))
+    expect(console.new_jobs).to_be_hidden()
+
+
+def test_previous_to_page_one_follows(console, stack):
+    for index in range(30):
+        stack.api.create_far_future("filler %d" % index)
+    console.page.reload()
+    console.wait_ready()
+    console.next_page_button.click()
+    expect(console.page_label).to_have_text("Page 2")
+    console.wait_refreshes(1)
+    newest = stack.api.create_far_future("arrived on page 2")
+    expect(console.new_jobs).to_have_text("1 new job: show")
+    console.prev_page_button.click()
+    expect(console.page_label).to_have_text("Page 1")
+    expect(console.rows.first).to_have_attribute("data-job-id", str(newest["job_id"]))
+    expect(console.new_jobs).to_be_hidden()

@@ -115,3 +115,21 @@ def test_utc_switch_keeps_chosen_moment(console):
     console.zone_toggle.click()
     expect(console.page.locator("#create-at")).to_have_value("2030-01-15T20:00")
     expect(console.create_preview).to_have_text(re.compile(r"^2030-01-15 20:00 UTC, in"))
+
+
+def test_utc_switch_retimes_banner(console, stack):
+    console.wait_refreshes(1)
+    stack.relay.stop()
+    expect(console.banner_text).to_have_text(re.compile(r"The data on screen is from \d\d:\d\d:\d\d\.$"))
+    # Wait for a long back-off, so no retry redraws the banner in the meantime.
+    expect(console.updated).to_have_text(re.compile(r"retrying in [5-9] s"), timeout=20000)
+    local_text = console.banner_text.inner_text()
+    console.zone_toggle.click()
+    expect(console.zone_label).to_have_text("Times in UTC")
+    expect(console.banner_text).not_to_have_text(local_text, timeout=1500)
+    utc_text = console.banner_text.inner_text()
+    local_hour = int(re.search(r"from (\d\d):", local_text).group(1))
+    utc_hour = int(re.search(r"from (\d\d):", utc_text).group(1))
+    # America/Chicago is UTC-06:00 or UTC-05:00.
+    assert (utc_hour - local_hour) % 24 in (5, 6)
+    stack.relay.start()

@@ -145,6 +145,9 @@ def test_parse_view_size_values(value, expected):
     ("", None),
     ("%23%34%32", None),
     ("\u0664\u0662", None),
+    ("9223372036854775807", 9223372036854775807),
+    ("9223372036854775808", None),
+    ("99999999999999999999", None),
 ])
 def test_parse_view_job_values(value, expected):
     assert view.parse_view("?job=" + value)["job"] == expected
