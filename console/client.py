@@ -16,6 +16,14 @@ from console.dom import missing
 REQUEST_TIMEOUT_MS = 20000
 STORAGE_PREFIX = "jobs-console."
 
+# Arm a timer that aborts controller with reason after ms; return a function that clears it.
+# NOTE: the timer id stays in JS because MicroPython 1.28 truncates a JS number above
+# 2**31 to 32 bits on its way into Python, and some timer implementations (Playwright's
+# fake clock) hand out ids that large, so clearTimeout from Python would miss the timer.
+_arm_timeout = js.Function.new(
+    "controller", "ms", "reason",
+    "const id = setTimeout(() => controller.abort(reason), ms); return () => clearTimeout(id);")
+
 
 # Requests ---------------------------------------------------------------
 
@@ -61,13 +69,11 @@ async def send(method, url, skew):
     options.method = method
     options.cache = "no-store"
     # A timer that is cleared once the body has arrived, unlike AbortSignal.timeout(),
-    # whose timer stays pending for the whole 20 s after every request. The bound
-    # abort is a JS function, so no Python proxy has to be created and released.
+    # whose timer stays pending for the whole 20 s after every request.
     controller = js.AbortController.new()
     options.signal = controller.signal
     limit_ms = REQUEST_TIMEOUT_MS
-    reason = js.DOMException.new("The request timed out.", "TimeoutError")
-    timer = window.setTimeout(controller.abort.bind(controller, reason), limit_ms)
+    disarm = _arm_timeout(controller, limit_ms, js.DOMException.new("The request timed out.", "TimeoutError"))
     try:
         response = await window.fetch(url, options)
         text = await response.text()
@@ -78,7 +84,7 @@ async def send(method, url, skew):
             return Reply(0, error="The jobs API did not answer within %s s." % _seconds_text(limit_ms))
         return Reply(0, error=network_error_text(url))
     finally:
-        window.clearTimeout(timer)
+        disarm()
     received = time.time()
     date_header = response.headers.get("Date")
     if not missing(date_header):
