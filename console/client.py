@@ -17,9 +17,9 @@ REQUEST_TIMEOUT_MS = 20000
 STORAGE_PREFIX = "jobs-console."
 
 # Arm a timer that aborts controller with reason after ms; return a function that clears it.
-# NOTE: the timer id stays in JS because MicroPython 1.28 truncates a JS number above
-# 2**31 to 32 bits on its way into Python, and some timer implementations (Playwright's
-# fake clock) hand out ids that large, so clearTimeout from Python would miss the timer.
+# NOTE: the timer id stays in JS. MicroPython 1.28 truncates a JS number above 2**31
+# to 32 bits on its way into Python, and Playwright's fake clock hands out timer ids
+# that large, so a clearTimeout called from Python would miss the timer.
 _arm_timeout = js.Function.new(
     "controller", "ms", "reason",
     "const id = setTimeout(() => controller.abort(reason), ms); return () => clearTimeout(id);")
