@@ -1,4 +1,4 @@
-"""The page shell's preload hints against the files PyScript will fetch."""
+"""The page shell's preload hints against the files they name."""
 
 import re
 import tomllib
@@ -19,13 +19,6 @@ def test_every_preload_names_a_file():
     for kind, href in links:
         path = ROOT / href.lstrip("/")
         assert path.is_file(), "index.html %s of %s names no file in the repository" % (kind, href)
-
-
-def test_every_module_file_is_preloaded():
-    config = tomllib.loads((ROOT / "pyscript.toml").read_text(encoding="utf-8"))
-    hrefs = set(href for kind, href in preloaded() if kind == "preload")
-    for source in config["files"]:
-        assert source.removeprefix("./") in hrefs, "pyscript.toml's %s has no preload hint in index.html" % source
 
 
 def test_interpreter_is_preloaded():
