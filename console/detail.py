@@ -129,6 +129,7 @@ class DetailView:
         else:
             in_state = "Finished (final state)"
         patch.text("in-state", by_id("detail-in-state"), in_state)
+        self._render_timeline(job, self.history)
 
     def _render_history(self, history):
         signature = tuple(row["job_history_id"] for row in history)
@@ -154,31 +155,37 @@ class DetailView:
         by_id("history-empty").hidden = len(rows) > 0
 
     def _render_timeline(self, job, history):
-        signature = (tuple(row["job_history_id"] for row in history), job["status"], job["status_at"])
-        if signature == self.timeline_signature:
-            return
-        self.timeline_signature = signature
+        """Draw the job's state periods. Called every second, it redraws only when a text changed."""
         now = self.times.now()
         periods = jobmodel.state_periods(job, history, now)
-        container = by_id("timeline")
-        container.replaceChildren()
         total = 0.0
         for period in periods:
             total += period["seconds"]
+        parts = []
         for period in periods:
-            fake_job = {"status": period["status"], "message": period["message"]}
-            outcome = jobmodel.outcome(fake_job)
-            span = document.createElement("span")
-            span.className = outcome
+            outcome = jobmodel.outcome({"status": period["status"], "message": period["message"]})
             share = period["seconds"] / total if total > 0 else 1.0 / len(periods)
-            span.style.flexGrow = str(max(share, 0.02))
             label = jobmodel.OUTCOME_LABELS.get(outcome, period["status"])
             if period["end"] is None and period["status"] not in ("PENDING", "RUNNING"):
                 text = label
             else:
                 text = "%s %s" % (label, timefmt.format_duration(period["seconds"]))
+            parts.append((outcome, str(max(share, 0.02)), text, period["start"]))
+        signature = (tuple(row["job_history_id"] for row in history), job["status"], job["status_at"])
+        if job["status"] in ("PENDING", "RUNNING"):
+            # The open period's duration text grows, at most once a second; the widths follow it.
+            signature += tuple(part[2] for part in parts)
+        if signature == self.timeline_signature:
+            return
+        self.timeline_signature = signature
+        container = by_id("timeline")
+        container.replaceChildren()
+        for outcome, grow, text, start in parts:
+            span = document.createElement("span")
+            span.className = outcome
+            span.style.flexGrow = grow
             span.textContent = text
-            span.title = "%s from %s" % (text, self.times.short(period["start"]))
+            span.title = "%s from %s" % (text, self.times.short(start))
             container.append(span)
         container.setAttribute("aria-label", "Timeline: " + ", ".join(
             "%s %s" % (p["status"], timefmt.format_duration(p["seconds"])) for p in periods))

@@ -68,3 +68,12 @@ def test_close_job_with_button(console, stack):
     console.page.get_by_role("button", name="Close job details").click()
     expect(console.detail).to_be_hidden()
     assert "job=" not in console.page.url
+
+
+def test_timeline_open_period_ticks(console, stack):
+    job = stack.api.create_far_future("timeline ticks")
+    console.open_job(job["job_id"])
+    console.set_interval("off")
+    # Only the clock moves now: no refresh redraws the panel.
+    expect(console.timeline.last).to_have_text(re.compile(r"^Pending [0-4] s$"))
+    expect(console.timeline.last).to_have_text(re.compile(r"^Pending [5-9] s$"))
