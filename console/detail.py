@@ -173,7 +173,7 @@ class DetailView:
             parts.append((outcome, str(max(share, 0.02)), text, period["start"]))
         signature = (tuple(row["job_history_id"] for row in history), job["status"], job["status_at"])
         if job["status"] in ("PENDING", "RUNNING"):
-            # The open period's duration text grows, at most once a second; the widths follow it.
+            # The open period's duration text grows with the clock; the widths are redrawn with it.
             signature += tuple(part[2] for part in parts)
         if signature == self.timeline_signature:
             return
