@@ -198,7 +198,10 @@ def draw_finished(container, rows, times):
         chart.show(container, False)
         return
     top, y = _y_scale(max(row[1] + row[2] for row in rows))
-    width = (WIDTH - LEFT - RIGHT) / max(len(rows), MIN_MINUTES)
+    slots = max(len(rows), MIN_MINUTES)
+    width = (WIDTH - LEFT - RIGHT) / slots
+    # The newest minute sits at the right edge, so the axis ends now, not minutes ahead.
+    first_slot = slots - len(rows)
     bar_width = "%.1f" % max(width - 2, 1)
     chart.svg.set("aria-label", "Jobs finished per minute since %s: %d succeeded, %d failed" % (
         times.short(rows[0][0]), succeeded, failed))
@@ -210,7 +213,7 @@ def draw_finished(container, rows, times):
             continue
         ok_count = rows[index][1]
         failed_count = rows[index][2]
-        x = "%.1f" % (LEFT + index * width + 1)
+        x = "%.1f" % (LEFT + (first_slot + index) * width + 1)
         if ok_count:
             _place_bar(succeeded_bar, x, bar_width, y(ok_count), HEIGHT - BOTTOM - y(ok_count))
         else:
@@ -221,7 +224,8 @@ def draw_finished(container, rows, times):
         else:
             failed_bar.set("display", "none")
     chart.top_label.set_text(str(top))
-    chart.set_time_labels(rows[0][0], rows[0][0] + 60 * max(len(rows), MIN_MINUTES), times)
+    axis_end = rows[-1][0] + 60
+    chart.set_time_labels(axis_end - 60 * slots, axis_end, times)
     chart.succeeded_label.set_text("Succeeded %d" % succeeded)
     chart.failed_label.set_text("Failed %d" % failed)
     chart.show(container, True)

@@ -174,8 +174,10 @@ def test_finished_chart_empty_then_bars(dom):
     assert [bar.attributes["class"] for bar in bars] == ["bar-succeeded", "bar-succeeded", "bar-failed"]
     assert [bar.attributes["height"] for bar in bars] == ["26.7", "53.3", "26.7"]
     assert bars[2].attributes["y"] == "22.0"
+    # The newest minute is the rightmost slot of ten, so the axis ends with it, not in the future.
+    assert bars[-1].attributes["x"] == "286.4"
     texts = [element.textContent for element in svg.descendants() if element.tag == "text"]
-    assert texts == ["3", "0", "19:37", "19:47", "Succeeded 3", "Failed 1"]
+    assert texts == ["3", "0", "19:29", "19:39", "Succeeded 3", "Failed 1"]
 
 
 def test_finished_chart_fixed_bar_pool(dom):
