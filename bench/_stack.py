@@ -58,8 +58,8 @@ FLOOR_RENDER_PAGE_PATH = "/static/bench/floor-render.html"
 # Files of bench/ that build_public_root copies to static/bench/.
 BENCH_PAGE_FILES = ("plain.html", "floor-empty.html", "floor-empty.toml",
                     "floor-render.html", "floor-render.py", "floor-render.toml")
-# Pages that fill index.html's row template, and so must keep a copy of it.
-TEMPLATE_COPY_PATHS = (PLAIN_PAGE_PATH, FLOOR_RENDER_PAGE_PATH)
+# The line of each bench page that build_public_root replaces with index.html's page shell.
+SHELL_MARKER = "  <!-- bench/_stack.py inserts index.html's page shell here: its body up to its PyScript script. -->\n"
 CONTEXT_OPTIONS = {"timezone_id": "America/Chicago", "viewport": {"width": 1280, "height": 900}}
 # The first load compiles MicroPython's wasm and can take several seconds on a busy 2-core machine.
 READY_TIMEOUT_MS = 60000
@@ -253,22 +253,31 @@ def build_public_root(folder: Path, overlay: Path | None = None, commit: str | N
         for source in (ROOT / "console").glob("*.py"):
             shutil.copy2(source, folder / "console" / source.name)
         shutil.copytree(ROOT / "static", folder / "static")
-    (folder / "static" / "bench").mkdir()
-    for name in BENCH_PAGE_FILES:
-        shutil.copy2(BENCH / name, folder / "static" / "bench" / name)
     if overlay is not None:
         if not overlay.is_dir():
             raise SystemExit(f"--overlay {overlay} is not a directory")
         shutil.copytree(overlay, folder, dirs_exist_ok=True)
+    # The pages compared with the console get the served index.html's shell, so they never drift from it.
+    shell = page_shell((folder / "index.html").read_text(encoding="utf-8"))
+    (folder / "static" / "bench").mkdir()
+    for name in BENCH_PAGE_FILES:
+        text = (BENCH / name).read_text(encoding="utf-8")
+        if name.endswith(".html"):
+            if SHELL_MARKER not in text:
+                raise SystemExit(f"bench/{name} has no shell marker line: {SHELL_MARKER.strip()}")
+            text = text.replace(SHELL_MARKER, shell)
+        (folder / "static" / "bench" / name).write_text(text, encoding="utf-8")
     return folder
 
 
-def row_template(page: Path) -> str:
-    """Return the page's <template id="row-template"> element as text, or "" when it has none."""
-    text = page.read_text(encoding="utf-8")
-    start = text.find('<template id="row-template">')
-    end = text.find("</template>", start)
-    return text[start:end] if start >= 0 and end >= 0 else ""
+def page_shell(index_html: str) -> str:
+    """Return index.html's body, from after its opening tag up to its PyScript script, templates included."""
+    body = '<body data-ready="0">\n'
+    start = index_html.find(body)
+    end = index_html.find('  <script type="mpy"', start)
+    if start < 0 or end < 0:
+        raise SystemExit('index.html has no <body data-ready="0"> followed by a <script type="mpy">')
+    return index_html[start + len(body):end]
 
 
 class JobsApi:
@@ -312,11 +321,6 @@ class Stack:
         # Read before copying, so the line describes the files this stack serves.
         self.version = app_version_line(overlay, commit)
         build_public_root(Path(self.folder.name), overlay, commit)
-        console_template = row_template(Path(self.folder.name) / "index.html")
-        # Bench pages whose row template no longer matches the served index.html's.
-        self.stale_template_pages = [
-            path.rsplit("/", 1)[-1] for path in TEMPLATE_COPY_PATHS
-            if row_template(Path(self.folder.name) / path.lstrip("/")) != console_template]
         self.simulator = make_server("127.0.0.1", 0, seed=seed, clock=clock)
         self.clock = self.simulator.clock
         if jobs:

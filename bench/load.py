@@ -114,10 +114,6 @@ def main() -> int:
     with contextlib.ExitStack() as resources:
         stack = resources.enter_context(Stack(jobs=args.jobs, overlay=args.overlay, commit=args.commit))
         args.version = stack.version
-        stale = ", ".join(stack.stale_template_pages)
-        args.template_note = ("plain.html's and floor-render.html's row templates match index.html's" if not stale else
-                              f"NOTE: the row template of {stale} differs from index.html's: copy the console's "
-                              "current shell into bench/")
         urls = {"console": stack.url + "?size=100", "plain": stack.plain_url,
                 "floor-empty": stack.floor_empty_url, "floor-render": stack.floor_render_url}
         if args.candidate:
@@ -158,7 +154,6 @@ def report(args, samples, errors: list[str], elapsed: float) -> None:
     print(args.version)
     if args.candidate:
         print(f"candidate: {args.candidate_version}")
-    print(args.template_note)
     print(f"run time {elapsed:.0f} s\n")
 
     rows = []
