@@ -30,7 +30,10 @@ class CancelMixin:
             return
         self.cancel_job_id = job_id
         self._set_text("cancel-title", "Cancel job %d?" % job_id)
-        summary = "It has not started yet. Canceling cannot be undone."
+        if job is not None and jobmodel.outcome(job) == "retrying":
+            summary = "It has failed and waits to run again. Canceling cannot be undone."
+        else:
+            summary = "It has not started yet. Canceling cannot be undone."
         if job is not None and job.get("message"):
             summary = "Message: %s. %s" % (job["message"], summary)
         self._set_text("cancel-summary", summary)

@@ -115,9 +115,7 @@ class DetailView:
         next_node = by_id("detail-next")
         if job["status"] == "PENDING" and job.get("next_attempt_at"):
             epoch = timefmt.parse_api_time(job["next_attempt_at"])
-            relative = timefmt.format_relative(epoch, now)
-            if epoch <= now:
-                relative = "due " + relative
+            relative = timefmt.format_due(epoch, now)
             patch.text("next", next_node, "%s (%s)" % (self.times.short(epoch), relative))
             patch.attr("next", next_node, "title", self.times.full(epoch))
         else:

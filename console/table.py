@@ -198,15 +198,13 @@ class JobTable:
             row.patch.attr(key, cell, "title", full)
         else:
             epoch = cached[2]
-        text = timefmt.format_relative(epoch, now)
-        if not due and now < epoch < now + 30:
+        if due:
+            text = timefmt.format_due(epoch, now)
+        elif now < epoch < now + 30:
             # The API stamps a finished run up to 15 s after it started, which can be a moment ahead.
             text = "just now"
-        if due and epoch <= now:
-            text = "due now" if now - epoch < 1 else "due " + text
-        elif due and epoch - now < 1:
-            # format_relative returns "just now" within a second either way; for a due time that is "due now".
-            text = "due now"
+        else:
+            text = timefmt.format_relative(epoch, now)
         row.patch.text(key + ".rel", rel, text)
 
     def set_marks(self, open_id=None, selected_id=None):

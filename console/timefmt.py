@@ -187,6 +187,15 @@ def format_relative(target, now):
     return "in " + text if delta > 0 else text + " ago"
 
 
+def format_due(target, now):
+    """Return ``in 8 s``, ``due now`` or ``due 12 s ago`` for a time something is due."""
+    delta = target - now
+    if -1 < delta < 1:
+        return "due now"
+    text = format_relative(target, now)
+    return "due " + text if delta < 0 else text
+
+
 def _coarse_duration(seconds):
     # Relative times need one or two units only: "2 h 5 min", never seconds past an hour.
     whole = int(seconds)

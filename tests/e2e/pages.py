@@ -53,6 +53,7 @@ class ConsolePage:
         self.create_button = page.locator("#create-submit")
         self.cancel_dialog = page.locator("#cancel-dialog")
         self.cancel_title = page.locator("#cancel-title")
+        self.cancel_summary = page.locator("#cancel-summary")
         self.cancel_reason = page.locator("#cancel-reason")
         self.cancel_confirm = page.locator("#cancel-confirm")
         self.cancel_keep = page.locator("#cancel-keep")

@@ -91,3 +91,16 @@ def test_already_canceled_in_words(console, stack):
     stack.api.cancel(job["job_id"])
     console.cancel_confirm.click()
     expect(console.notice).to_have_text("Job %d was already canceled, so there is nothing to cancel." % job["job_id"])
+
+
+def test_cancel_dialog_tells_retry_from_new(console, stack):
+    fresh = stack.api.create_far_future("not run yet")
+    retrying = stack.api.create_far_future("Temporary failure")
+    expect(console.row_status(retrying["job_id"])).to_have_text("Retrying")
+    console.row_cancel(fresh["job_id"]).click()
+    expect(console.cancel_summary).to_have_text("Message: not run yet. It has not started yet. Canceling cannot be undone.")
+    console.page.keyboard.press("Escape")
+    expect(console.cancel_dialog).to_be_hidden()
+    console.row_cancel(retrying["job_id"]).click()
+    expect(console.cancel_summary).to_have_text(
+        "Message: Temporary failure. It has failed and waits to run again. Canceling cannot be undone.")

@@ -133,3 +133,19 @@ def test_utc_switch_retimes_banner(console, stack):
     # America/Chicago is UTC-06:00 or UTC-05:00.
     assert (utc_hour - local_hour) % 24 in (5, 6)
     stack.relay.start()
+
+
+def test_due_time_reads_due_now(console, stack):
+    from datetime import datetime, timedelta, timezone
+
+    due = datetime.now(timezone.utc) + timedelta(seconds=8)
+    job = stack.api.create("due soon", due.replace(tzinfo=None).isoformat())
+    console.open_job(job["job_id"])
+    # With refresh off the job stays PENDING on screen while its due time passes.
+    console.set_interval("off")
+    row_next = console.row(job["job_id"]).locator(".c-next .rel")
+    expect(console.detail_next).to_have_text(re.compile(r"\(in [1-8] s\)$"))
+    expect(console.detail_next).to_have_text(re.compile(r"\(due now\)$"), timeout=10000)
+    expect(row_next).to_have_text(re.compile(r"^due (now|1 s ago)$"))
+    expect(console.detail_next).to_have_text(re.compile(r"\(due [1-3] s ago\)$"), timeout=5000)
+    expect(row_next).to_have_text(re.compile(r"^due [1-3] s ago$"))

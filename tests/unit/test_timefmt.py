@@ -357,6 +357,21 @@ def test_format_relative_boundaries(delta, expected):
     assert timefmt.format_relative(NOW + delta, NOW) == expected
 
 
+@pytest.mark.parametrize("delta, expected", [
+    (8, "in 8 s"),
+    (1, "in 1 s"),
+    (0.999, "due now"),
+    (0.2, "due now"),
+    (0, "due now"),
+    (-0.999, "due now"),
+    (-1, "due 1 s ago"),
+    (-12.5, "due 12 s ago"),
+    (-3600, "due 1 h ago"),
+])
+def test_format_due_boundaries(delta, expected):
+    assert timefmt.format_due(NOW + delta, NOW) == expected
+
+
 @pytest.mark.parametrize("seconds, expected", [
     (0, "0 ms"),
     (0.85, "850 ms"),
