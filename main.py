@@ -240,17 +240,22 @@ class Console(CreateMixin, CancelMixin):
             # Anything else at GET / means serve.py points at something that is not the jobs API.
             return ("The server behind %s answered GET / with status %d and no job counts, so it does not look "
                     "like the jobs API. Check the URL given to serve.py with --api." % (self.base, counts.status))
-        if counts.ok and isinstance(counts.body, dict):
-            self.counts_read_at = self.times.now()
-            pending = counts.body.get("pending_count")
-            running = counts.body.get("running_count")
-            self._set_text("count-pending", str(pending))
-            self._set_text("count-running", str(running))
-            if isinstance(pending, int) and isinstance(running, int):
-                if self.activity.add_counts(self.counts_read_at, pending, running):
-                    self.charts_stale = True
+        first_render = not self.loaded
+        self.counts_read_at = self.times.now()
+        pending = counts.body.get("pending_count")
+        running = counts.body.get("running_count")
+        if isinstance(pending, int) and isinstance(running, int):
+            if self.activity.add_counts(self.counts_read_at, pending, running):
+                self.charts_stale = True
 
         failure = await self._load_list(generation, first_page)
+        # The counts and the charts change in the same task as the rows, so the browser
+        # paints one frame per refresh. The first time, the charts wait for the end of the
+        # cycle, because building them would delay the first table.
+        self._set_text("count-pending", str(pending))
+        self._set_text("count-running", str(running))
+        if self.charts_stale and not first_render:
+            self.draw_charts()
         if failure:
             return failure
         if self.view["job"]:
