@@ -78,13 +78,14 @@ class JobsApi:
 class Stack:
     """One test's servers: API, relay and console."""
 
-    def __init__(self, demo=False, allow_origins=(), timeout=10.0):
+    def __init__(self, demo=False, allow_origins=(), timeout=10.0, seed=None):
+        """seed fixes the simulator's delays and outcomes; it has no effect with an external API."""
         self.simulator = None
         if EXTERNAL_API:
             upstream = EXTERNAL_API
         else:
             from sandbox import make_server
-            self.simulator = make_server("127.0.0.1", 0, demo=demo)
+            self.simulator = make_server("127.0.0.1", 0, demo=demo, seed=seed)
             threading.Thread(target=self.simulator.serve_forever, daemon=True).start()
             upstream = self.simulator.url
         self.api = JobsApi(upstream)
