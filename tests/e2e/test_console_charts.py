@@ -20,8 +20,8 @@ def test_finished_chart_counts_seen_finishes(make_stack, page):
 
     from pages import ConsolePage
 
-    # Seed 1 makes the simulator's first run of a job succeed, after at most 1.5 + 15 s;
-    # unseeded, two temporary failures in a row could outlast any timeout.
+    # Seed 1 makes the simulator's first run of the job succeed, within 1.5 + 15 s.
+    # Unseeded, two temporary failures in a row could outlast any timeout.
     stack = make_stack(seed=1)
     console = ConsolePage(page, stack.url).open()
     expect(console.chart_finished).to_contain_text("No job seen finishing yet.")
