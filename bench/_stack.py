@@ -555,6 +555,14 @@ def print_table(headers: list[str], rows: list[list[object]]) -> None:
         print("| " + " | ".join(cell.ljust(w) for cell, w in zip(row, widths)) + " |")
 
 
+def print_errors(errors: list[str]) -> None:
+    """Print the distinct page errors that watch_errors collected, if any."""
+    if errors:
+        print("\nPage errors seen during the run:")
+        for text in sorted(set(errors)):
+            print("  " + text)
+
+
 def verdict(met: bool) -> str:
     return "pass" if met else "FAIL"
 

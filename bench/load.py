@@ -184,10 +184,7 @@ def report(args, samples, errors: list[str], elapsed: float) -> None:
                     for r in sorted(last["resources"], key=lambda r: r["start"])]
     print_table(["path", "start ms", "end ms", "bytes transferred"], request_rows)
 
-    if errors:
-        print("\nPage errors seen during the run:")
-        for text in sorted(set(errors)):
-            print("  " + text)
+    _stack.print_errors(errors)
 
 
 def print_ratios(args, samples) -> None:

@@ -415,10 +415,7 @@ def report(args, results, idle, profile, drift, errors, elapsed) -> None:
     print("\nPython-level costs inside the page (median of 5, ms):\n")
     print_table(["step", "ms"], [[name, f"{ms:.1f}"] for name, ms in profile])
 
-    if errors:
-        print("\nPage errors seen during the run:")
-        for text in sorted(set(errors)):
-            print("  " + text)
+    _stack.print_errors(errors)
 
 
 if __name__ == "__main__":

@@ -163,10 +163,7 @@ def report(args, counts, sizes, samples, api, seeding, errors, elapsed) -> None:
     print_table(["request"] + [f"{count} jobs" for count in counts],
                 [[path] + [f"{api[count][path]:.1f}" for count in counts] for path in api[small]])
 
-    if errors:
-        print("\nPage errors seen during the run:")
-        for text in sorted(set(errors)):
-            print("  " + text)
+    _stack.print_errors(errors)
 
 
 if __name__ == "__main__":

@@ -223,10 +223,7 @@ def report(args, loaded: dict, samples: list[dict], cycles_done: int, errors: li
           f"DOM nodes {middle['nodes']}→{end['nodes']}, chart elements {middle['chart_nodes']}→{end['chart_nodes']}.")
     print(f"MicroPython heap in use: {change(start['mpy_alloc'], end['mpy_alloc'])}; "
           f"JS objects held by Python proxies: {start['proxy_refs']}→{end['proxy_refs']}.")
-    if errors:
-        print("\nPage errors seen during the run:")
-        for text in sorted(set(errors)):
-            print("  " + text)
+    _stack.print_errors(errors)
 
 
 if __name__ == "__main__":

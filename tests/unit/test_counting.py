@@ -7,18 +7,14 @@ independent oracle for floor and ceiling of log2.
 
 import ast
 import random
-import shutil
-import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 
 from console import counting
 from console.counting import CountProbe, ProbeStateError
+from interpreters import MICROPYTHON, REPO_ROOT, run_probe_script
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
-MICROPYTHON = shutil.which("micropython")
 MAX_TESTED_COUNT = 5000
 
 
@@ -405,12 +401,7 @@ except counting.ProbeStateError as error:
 
 
 def run_counting_script(interpreter, tmp_path):
-    script = tmp_path / "counting_probe.py"
-    script.write_text("ROOT = %r\n" % str(REPO_ROOT) + MICROPYTHON_PROBE, encoding="utf-8")
-    completed = subprocess.run([interpreter, str(script)], capture_output=True, text=True,
-                               encoding="utf-8", timeout=60, cwd=tmp_path)
-    assert completed.returncode == 0, "%s failed:\n%s" % (interpreter, completed.stderr)
-    return completed.stdout.splitlines()
+    return run_probe_script(interpreter, tmp_path, "counting_probe.py", MICROPYTHON_PROBE)
 
 
 @pytest.mark.skipif(MICROPYTHON is None, reason="no micropython binary on PATH, so counting.py was "

@@ -11,17 +11,13 @@ print floats and non-ASCII text differently.
 """
 
 import ast
-import shutil
-import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
+from interpreters import MICROPYTHON, REPO_ROOT, run_probe_script
+
 PURE_MODULES = ("timefmt", "jobs", "api", "skew", "view", "paging")
-MICROPYTHON = shutil.which("micropython")
-TIMEOUT_SECONDS = 60
 
 PROBE = r'''
 import sys
@@ -124,18 +120,7 @@ show("skip", paging.page_skip(3, 25, 4))
 
 
 def run_probe(interpreter, tmp_path):
-    script = tmp_path / "probe.py"
-    script.write_text("ROOT = %r\n" % str(REPO_ROOT) + PROBE, encoding="utf-8")
-    completed = subprocess.run(
-        [interpreter, str(script)],
-        capture_output=True,
-        text=True,
-        encoding="utf-8",
-        timeout=TIMEOUT_SECONDS,
-        cwd=tmp_path,
-    )
-    assert completed.returncode == 0, "%s failed:\n%s" % (interpreter, completed.stderr)
-    return completed.stdout.splitlines()
+    return run_probe_script(interpreter, tmp_path, "probe.py", PROBE)
 
 
 @pytest.mark.skipif(MICROPYTHON is None, reason="no micropython binary on PATH, so the modules were "
