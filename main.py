@@ -434,10 +434,7 @@ class Console(CreateMixin, CancelMixin):
         self.page_patch.hidden(element_id, by_id(element_id), is_hidden)
 
     def _set_disabled(self, element_id, is_disabled):
-        key = element_id + "#disabled"
-        if self.page_patch.values.get(key) != is_disabled:
-            by_id(element_id).disabled = bool(is_disabled)
-            self.page_patch.values[key] = is_disabled
+        self.page_patch.prop(element_id, by_id(element_id), "disabled", bool(is_disabled))
 
     def _set_text(self, element_id, text):
         node = by_id(element_id)

@@ -54,11 +54,15 @@ class Patcher:
             node.classList.toggle(class_name, bool(on))
             self.values[cache_key] = on
 
+    def prop(self, key, node, name, value):
+        """Set a DOM property such as ``hidden`` or ``checked``; an unchanged write still counts as a mutation."""
+        cache_key = key + "#" + name
+        if self.values.get(cache_key) != value:
+            setattr(node, name, value)
+            self.values[cache_key] = value
+
     def hidden(self, key, node, is_hidden):
-        cache_key = key + "#hidden"
-        if self.values.get(cache_key) != is_hidden:
-            node.hidden = bool(is_hidden)
-            self.values[cache_key] = is_hidden
+        self.prop(key, node, "hidden", bool(is_hidden))
 
     def forget(self, prefix):
         for key in list(self.values):
@@ -130,18 +134,20 @@ class TimeDisplay:
 
     def full(self, epoch):
         """Return the exact local and UTC time, for a tooltip."""
-        local = self.local_offset(epoch)
-        local_parts = timefmt.split_epoch(epoch + local * 60)
-        utc_parts = local_parts if local == 0 else timefmt.split_epoch(epoch)
-        return self._full_text(local, local_parts, utc_parts)
+        return self._full_text(*self._split(epoch))
 
     def short_and_full(self, epoch):
         """Return ``(short(epoch), full(epoch))``, splitting the instant as few times as the zones allow."""
+        local, local_parts, utc_parts = self._split(epoch)
+        displayed_parts = utc_parts if self.utc else local_parts
+        return _short_text(displayed_parts, self.today()), self._full_text(local, local_parts, utc_parts)
+
+    def _split(self, epoch):
+        # Returns (local offset in minutes, local parts, UTC parts); in a UTC zone both parts are one split.
         local = self.local_offset(epoch)
         local_parts = timefmt.split_epoch(epoch + local * 60)
         utc_parts = local_parts if local == 0 else timefmt.split_epoch(epoch)
-        displayed_parts = utc_parts if self.utc else local_parts
-        return _short_text(displayed_parts, self.today()), self._full_text(local, local_parts, utc_parts)
+        return local, local_parts, utc_parts
 
     def _full_text(self, local, local_parts, utc_parts):
         return "%s %s (%s)\n%s UTC" % (_date_time_text(local_parts), self.zone_name,

@@ -36,7 +36,7 @@ class Row:
         # What a fresh copy of the template already shows, so a new row skips those writes.
         self.patch.values = {
             "api-status": "", "message": "", "message@title": None, "cancel#hidden": False,
-            "select#hidden": False, "checked": False, "row.is-open": False, "row.is-selected": False,
+            "select#hidden": False, "select#checked": False, "row.is-open": False, "row.is-selected": False,
             "row@aria-selected": None, "row.is-new": False,
         }
         for key in ("created", "status_at", "next"):
@@ -137,10 +137,7 @@ class JobTable:
         patch.attr("row", row.tr, "aria-selected", "true" if job["job_id"] == self.selected_id else None)
 
     def _patch_checked(self, row):
-        checked = row.job_id in self.selection
-        if row.patch.values.get("checked") != checked:
-            row.select.checked = checked
-            row.patch.values["checked"] = checked
+        row.patch.prop("select", row.select, "checked", row.job_id in self.selection)
 
     def selectable_ids(self):
         """Return the ids on screen that can be selected (pending jobs), in screen order."""
