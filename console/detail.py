@@ -87,7 +87,7 @@ class DetailView:
             attempt_text = "%d so far" % attempts if job["status"] == "PENDING" else str(attempts)
         patch.text("attempt", by_id("detail-attempt"), attempt_text)
         self._render_history(history)
-        self._render_timeline(job, history)
+        # update_times also draws the timeline, whose open period grows with the clock.
         self.update_times()
         self._announce(previous, job)
 
@@ -196,5 +196,4 @@ class DetailView:
         self.timeline_signature = None
         if self.job is not None:
             self._render_history(self.history)
-            self._render_timeline(self.job, self.history)
             self.update_times()
