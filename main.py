@@ -34,7 +34,8 @@ from console.canceling import CancelMixin
 from console.client import load_setting, save_setting, send
 from console.creating import CreateMixin
 from console.detail import DetailView
-from console.dom import Patcher, TimeDisplay, by_id, missing
+from console.dom import TimeDisplay, by_id, missing
+from console.patch import Patcher
 from console.skew import SkewEstimator
 from console.table import JobTable
 

@@ -14,6 +14,7 @@ minute of history the activity log keeps, so its element count never grows.
 from pyscript import document
 
 from console import activity
+from console.patch import Patcher
 
 SVG = "http://www.w3.org/2000/svg"
 WIDTH = 320
@@ -31,27 +32,18 @@ _charts = {}
 
 
 class _Node:
-    """A DOM element and the attribute and text values last written to it."""
+    """A DOM element and a Patcher that remembers what was last written to it."""
 
     def __init__(self, element):
         self.element = element
-        self.values = {}
-        self.text = None
+        self.patch = Patcher()
 
     def set(self, name, value):
         """Write an attribute unless it already has this value. A value of None removes the attribute."""
-        if name in self.values and self.values[name] == value:
-            return
-        self.values[name] = value
-        if value is None:
-            self.element.removeAttribute(name)
-        else:
-            self.element.setAttribute(name, value)
+        self.patch.attr("", self.element, name, value)
 
     def set_text(self, text):
-        if text != self.text:
-            self.text = text
-            self.element.textContent = text
+        self.patch.text("", self.element, text)
 
 
 def _node(parent, name, attributes, text=None):

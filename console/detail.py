@@ -8,7 +8,8 @@ from pyscript import document
 
 from console import jobs as jobmodel
 from console import timefmt
-from console.dom import Patcher, by_id
+from console.dom import by_id
+from console.patch import Patcher
 
 
 class DetailView:

@@ -1,8 +1,8 @@
 """Small DOM helpers shared by the console's views (browser only).
 
 Text from the API reaches the page only through ``textContent`` and
-attributes, never through ``innerHTML``. Every setter here remembers the last
-value it wrote, so a refresh that changes nothing touches nothing.
+attributes, never through ``innerHTML``. Writes that must skip unchanged
+values go through console.patch.Patcher.
 """
 
 import time
@@ -26,48 +26,6 @@ def missing(value):
 def clone_template(template_id):
     """Return a fresh copy of the first element of a ``<template>``."""
     return by_id(template_id).content.firstElementChild.cloneNode(True)
-
-
-class Patcher:
-    """Write text, attributes and classes to nodes only when they change."""
-
-    def __init__(self):
-        self.values = {}
-
-    def text(self, key, node, value):
-        if self.values.get(key) != value:
-            node.textContent = value
-            self.values[key] = value
-
-    def attr(self, key, node, name, value):
-        cache_key = key + "@" + name
-        if self.values.get(cache_key) != value:
-            if value is None:
-                node.removeAttribute(name)
-            else:
-                node.setAttribute(name, value)
-            self.values[cache_key] = value
-
-    def flag(self, key, node, class_name, on):
-        cache_key = key + "." + class_name
-        if self.values.get(cache_key) != on:
-            node.classList.toggle(class_name, bool(on))
-            self.values[cache_key] = on
-
-    def prop(self, key, node, name, value):
-        """Set a DOM property such as ``hidden`` or ``checked``; an unchanged write still counts as a mutation."""
-        cache_key = key + "#" + name
-        if self.values.get(cache_key) != value:
-            setattr(node, name, value)
-            self.values[cache_key] = value
-
-    def hidden(self, key, node, is_hidden):
-        self.prop(key, node, "hidden", bool(is_hidden))
-
-    def forget(self, prefix):
-        for key in list(self.values):
-            if key.startswith(prefix):
-                del self.values[key]
 
 
 class TimeDisplay:

@@ -8,7 +8,8 @@ are handled by one listener on the table body, not one per row.
 
 from console import jobs as jobmodel
 from console import timefmt
-from console.dom import Patcher, clone_template
+from console.dom import clone_template
+from console.patch import Patcher
 
 
 class Row:
