@@ -143,9 +143,9 @@ def test_due_time_reads_due_now(console, stack):
     console.open_job(job["job_id"])
     # With refresh off the job stays PENDING on screen while its due time passes.
     console.set_interval("off")
-    row_next = console.row(job["job_id"]).locator(".c-next .rel")
+    row_next_attempt = console.row(job["job_id"]).locator(".c-next .rel")
     expect(console.detail_next).to_have_text(re.compile(r"\(in [1-8] s\)$"))
     expect(console.detail_next).to_have_text(re.compile(r"\(due now\)$"), timeout=10000)
-    expect(row_next).to_have_text(re.compile(r"^due (now|1 s ago)$"))
+    expect(row_next_attempt).to_have_text(re.compile(r"^due (now|1 s ago)$"))
     expect(console.detail_next).to_have_text(re.compile(r"\(due [1-3] s ago\)$"), timeout=5000)
-    expect(row_next).to_have_text(re.compile(r"^due [1-3] s ago$"))
+    expect(row_next_attempt).to_have_text(re.compile(r"^due [1-3] s ago$"))
