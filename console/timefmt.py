@@ -41,22 +41,19 @@ def civil_from_days(days):
     return year, month, day
 
 
-def _is_ascii_digits(text):
-    # CPython's str.isdigit() also accepts digits such as "²" and "٤"; MicroPython's does not.
-    # A plain loop, because all() over a generator expression allocates a generator on every call.
-    if text == "":
-        return False
-    for char in text:
-        if char < "0" or char > "9":
-            return False
-    return True
-
-
-def _digits(text, start, count, name):
-    part = text[start:start + count]
-    if len(part) != count or not _is_ascii_digits(part):
+def _digits(value, start, count, name, text):
+    # isdigit() is exact only because _parse has checked that value is ASCII:
+    # CPython's also accepts digits such as "²" and "٤", MicroPython's does not.
+    part = value[start:start + count]
+    if len(part) != count or not part.isdigit():
         raise ValueError("invalid timestamp %r: bad %s" % (text, name))
     return int(part)
+
+
+# Parsed timestamps by their text. Every refresh meets the same few hundred
+# timestamps again, and a parse costs far more than a lookup in MicroPython.
+_parsed = {}
+PARSE_CACHE_SIZE = 2000
 
 
 def parse_api_time(text):
@@ -68,39 +65,41 @@ def parse_api_time(text):
     """
     if not isinstance(text, str):
         raise ValueError("invalid timestamp %r: not a string" % (text,))
+    epoch = _parsed.get(text)
+    if epoch is None:
+        epoch = _parse(text)
+        if len(_parsed) >= PARSE_CACHE_SIZE:
+            _parsed.clear()
+        _parsed[text] = epoch
+    return epoch
+
+
+def _parse(text):
     value = text.strip()
     if value.endswith("Z"):
         value = value[:-1]
     elif value.endswith("+00:00"):
         value = value[:-6]
-    if len(value) < 16 or value[4] != "-" or value[7] != "-" or value[10] not in "T " \
-            or value[13] != ":":
+    size = len(value)
+    # One length check proves the text is ASCII: a UTF-8 encoding is longer otherwise.
+    if size < 16 or len(value.encode()) != size or value[4] != "-" or value[7] != "-" \
+            or value[10] not in "T " or value[13] != ":":
         raise ValueError("invalid timestamp %r" % (text,))
-    if _is_ascii_digits(value[0:4] + value[5:7] + value[8:10] + value[11:13] + value[14:16]):
-        # One check for all five fields: the page parses hundreds of these on its first render.
-        year = int(value[0:4])
-        month = int(value[5:7])
-        day = int(value[8:10])
-        hour = int(value[11:13])
-        minute = int(value[14:16])
-    else:
-        # The field-by-field path names the field that is wrong.
-        year = _digits(value, 0, 4, "year")
-        month = _digits(value, 5, 2, "month")
-        day = _digits(value, 8, 2, "day")
-        hour = _digits(value, 11, 2, "hour")
-        minute = _digits(value, 14, 2, "minute")
+    year = _digits(value, 0, 4, "year", text)
+    month = _digits(value, 5, 2, "month", text)
+    day = _digits(value, 8, 2, "day", text)
+    hour = _digits(value, 11, 2, "hour", text)
+    minute = _digits(value, 14, 2, "minute", text)
     second = 0
     fraction = 0.0
-    if len(value) > 16:
+    if size > 16:
         if value[16] != ":":
             raise ValueError("invalid timestamp %r" % (text,))
-        second = _digits(value, 17, 2, "second")
-        rest = value[19:]
-        if rest:
-            if rest[0] != "." or not _is_ascii_digits(rest[1:]):
+        second = _digits(value, 17, 2, "second", text)
+        if size > 19:
+            if value[19] != "." or size == 20:
                 raise ValueError("invalid timestamp %r: bad fraction" % (text,))
-            fraction = int(rest[1:]) / (10 ** len(rest[1:]))
+            fraction = _digits(value, 20, size - 20, "fraction", text) / (10 ** (size - 20))
     if not (1 <= month <= 12 and 1 <= day <= 31 and hour < 24 and minute < 60
             and second < 60):
         raise ValueError("invalid timestamp %r: field out of range" % (text,))

@@ -199,6 +199,33 @@ def test_parse_api_time_rejects_non_strings(value):
         timefmt.parse_api_time(value)
 
 
+def test_parse_api_time_gives_the_same_epoch_when_read_again():
+    text = "2026-12-04T19:37:31.469000"
+    first = timefmt.parse_api_time(text)
+    again = timefmt.parse_api_time(text)
+
+    assert first == again == utc_epoch(2026, 12, 4, 19, 37, 31) + 0.469
+
+
+def test_parse_api_time_rejects_bad_text_every_time():
+    # A failed parse is not remembered as a result.
+    for _ in range(2):
+        with pytest.raises(ValueError):
+            timefmt.parse_api_time("2026-12-04T19:37:61")
+
+
+def test_parse_api_time_stays_right_past_its_cache_size():
+    start = utc_epoch(2026, 12, 4, 0, 0, 0)
+    count = timefmt.PARSE_CACHE_SIZE * 2 + 7
+    texts = [timefmt.format_api_time(start + second) for second in range(count)]
+    wrong = [text for second, text in enumerate(texts) if timefmt.parse_api_time(text) != start + second]
+    # Read the first ones again after the cache has been emptied and refilled.
+    wrong += [text for second, text in enumerate(texts[:5]) if timefmt.parse_api_time(text) != start + second]
+
+    assert wrong == []
+    assert len(timefmt._parsed) <= timefmt.PARSE_CACHE_SIZE
+
+
 # --- format_api_time, format_iso_utc ----------------------------------------
 
 
