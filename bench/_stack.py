@@ -517,6 +517,10 @@ def main_thread_tasks(trace_bytes: bytes, url_prefix: str) -> tuple[list[dict], 
             inner.append(event)
     tasks.sort(key=lambda task: task["ts"])
     starts = [task["ts"] for task in tasks]
+    # Paint events nest (the document's Paint holds the root element's), so an
+    # event inside one already counted for the same figure is not counted again.
+    inner.sort(key=lambda event: (event["ts"], -event["dur"]))
+    counted_until = {}
     for event in inner:
         index = bisect.bisect_right(starts, event["ts"]) - 1
         if index < 0 or event["ts"] >= tasks[index]["end"]:
@@ -528,6 +532,9 @@ def main_thread_tasks(trace_bytes: bytes, url_prefix: str) -> tuple[list[dict], 
             field = "paint"
         else:
             field = "gc"
+        if event["ts"] < counted_until.get(field, 0):
+            continue
+        counted_until[field] = event["ts"] + event["dur"]
         tasks[index][field] += event.get("tdur", event["dur"])
     return tasks, marks
 

@@ -378,16 +378,18 @@ def report(args, results, idle, profile, drift, errors, elapsed) -> None:
 
     unchanged = statistics.median(cycle["total"] for cycle in results["unchanged"])
     changed_other = max(cycle["other_rows"] for cycle in results["changed"])
-    both = results["unchanged"] + results["changed"]
-    cycle_cpu = statistics.median(cycle["net_cpu_ms"] for cycle in both)
-    cycle_wall = statistics.median(cycle["net_ms"] for cycle in both)
+    # Each kind of cycle has to meet the target on its own, so the slower median decides.
+    cpu = {kind: statistics.median(cycle["net_cpu_ms"] for cycle in results[kind]) for kind in results}
+    wall = {kind: statistics.median(cycle["net_ms"] for cycle in results[kind]) for kind in results}
+    cycle_cpu = max(cpu.values())
     print()
     print_table(["target", "measured", "result"], [
         ["0 mutations when nothing changed", f"{unchanged:.0f} (median)", verdict(unchanged == 0)],
         ["one job changed: only that row's changed cells", f"{changed_other} in other rows (max); outside rows below",
          verdict(changed_other == 0)],
         [f"one refresh cycle < {TARGET_MAIN_THREAD_MS:.0f} ms main thread",
-         f"{cycle_cpu:.1f} ms CPU, {cycle_wall:.1f} ms wall (medians, both kinds)",
+         f"nothing changed {cpu['unchanged']:.1f} ms CPU ({wall['unchanged']:.1f} wall), "
+         f"one job changed {cpu['changed']:.1f} ms CPU ({wall['changed']:.1f} wall), medians",
          verdict(cycle_cpu < TARGET_MAIN_THREAD_MS)],
     ])
 
