@@ -124,7 +124,7 @@ class DetailView:
             patch.attr("next", next_node, "title", None)
         since = timefmt.parse_api_time(job["status_at"])
         if job["status"] in ("PENDING", "RUNNING"):
-            in_state = timefmt.format_duration(max(now - since, 0))
+            in_state = timefmt.format_elapsed(now - since)
         else:
             in_state = "Finished (final state)"
         patch.text("in-state", by_id("detail-in-state"), in_state)
@@ -161,15 +161,22 @@ class DetailView:
         for period in periods:
             total += period["seconds"]
         parts = []
+        spoken = []
         for period in periods:
             outcome = jobmodel.outcome({"status": period["status"], "message": period["message"]})
             share = period["seconds"] / total if total > 0 else 1.0 / len(periods)
             label = jobmodel.OUTCOME_LABELS.get(outcome, period["status"])
+            if period["end"] is None:
+                # The open period grows with the clock and is redrawn once a second.
+                duration = timefmt.format_elapsed(period["seconds"])
+            else:
+                duration = timefmt.format_duration(period["seconds"])
             if period["end"] is None and period["status"] not in ("PENDING", "RUNNING"):
                 text = label
             else:
-                text = "%s %s" % (label, timefmt.format_duration(period["seconds"]))
+                text = "%s %s" % (label, duration)
             parts.append((outcome, str(max(share, 0.02)), text, period["start"]))
+            spoken.append("%s %s" % (period["status"], duration))
         signature = (tuple(row["job_history_id"] for row in history), job["status"], job["status_at"])
         if job["status"] in ("PENDING", "RUNNING"):
             # The open period's duration text grows with the clock; the widths are redrawn with it.
@@ -186,8 +193,7 @@ class DetailView:
             span.textContent = text
             span.title = "%s from %s" % (text, self.times.short(start))
             container.append(span)
-        container.setAttribute("aria-label", "Timeline: " + ", ".join(
-            "%s %s" % (p["status"], timefmt.format_duration(p["seconds"])) for p in periods))
+        container.setAttribute("aria-label", "Timeline: " + ", ".join(spoken))
 
     def retime(self):
         self.patch.forget("created")

@@ -422,6 +422,18 @@ def test_format_duration_units(seconds, expected):
     assert timefmt.format_duration(seconds) == expected
 
 
+@pytest.mark.parametrize("seconds, expected", [
+    (0, "0 s"),
+    (0.452, "0 s"),
+    (1, "1 s"),
+    (1.9, "1 s"),
+    (185.7, "3 min 5 s"),
+    (7500.5, "2 h 5 min"),
+])
+def test_format_elapsed_whole_seconds(seconds, expected):
+    assert timefmt.format_elapsed(seconds) == expected
+
+
 # --- parse_local_input: the datetime-local form field -----------------------
 
 
