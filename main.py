@@ -119,6 +119,10 @@ class Console(CreateMixin, CancelMixin):
         target.addEventListener(event, proxy)
 
     def start(self):
+        # The address shows the view on screen: "?job=0005&size=7" becomes "?job=5".
+        tidy = viewmodel.format_view(self.view)
+        if str(window.location.search) != tidy:
+            window.history.replaceState(jsnull, "", str(window.location.pathname) + tidy + str(window.location.hash))
         by_id("interval").value = str(self.interval)
         by_id("page-size").value = str(self.view["size"])
         self._show_zone()

@@ -58,3 +58,15 @@ def test_garbage_in_address_falls_back(console):
     expect(console.page_label).to_have_text("Page 1")
     expect(console.page_size).to_have_value("25")
     expect(console.detail).to_be_hidden()
+    # The address is rewritten to the view on screen, so a copied link shows the same.
+    expect(console.page).to_have_url(re.compile(r"/$"))
+
+
+def test_address_tidied_to_view(console, stack):
+    job = stack.api.create_far_future("padded id")
+    console.open("?status=PENDING&job=%06d#top" % job["job_id"])
+    expect(console.detail_message).to_have_text("padded id")
+    expect(console.page).to_have_url(re.compile(r"/\?status=pending&job=%d#top$" % job["job_id"]))
+    console.page.reload()
+    console.wait_ready()
+    expect(console.detail_message).to_have_text("padded id")
