@@ -216,8 +216,9 @@ def draw_finished(container, rows, times):
         else:
             failed_bar.set("display", "none")
     chart.top_label.set_text(str(top))
-    axis_end = rows[-1][0] + 60
-    chart.set_time_labels(axis_end - 60 * slots, axis_end, times)
+    # Each end label names the minute of the slot above it, as the bars do.
+    last_minute = rows[-1][0]
+    chart.set_time_labels(last_minute - 60 * (slots - 1), last_minute, times)
     chart.succeeded_label.set_text("Succeeded %d" % succeeded)
     chart.failed_label.set_text("Failed %d" % failed)
     chart.show(container, True)

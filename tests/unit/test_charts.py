@@ -177,7 +177,8 @@ def test_finished_chart_empty_then_bars(dom):
     # The newest minute is the rightmost slot of ten, so the axis ends with it, not in the future.
     assert bars[-1].attributes["x"] == "286.4"
     texts = [element.textContent for element in svg.descendants() if element.tag == "text"]
-    assert texts == ["3", "0", "19:29", "19:39", "Succeeded 3", "Failed 1"]
+    # The end labels name the minutes of the first slot and of the newest bar.
+    assert texts == ["3", "0", "19:29", "19:38", "Succeeded 3", "Failed 1"]
 
 
 def test_finished_chart_fixed_bar_pool(dom):
