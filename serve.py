@@ -645,6 +645,8 @@ class UpstreamPool:
                 "or restart serve.py with a larger --timeout.",
             )
         if isinstance(error, _ConnectFailed):
+            # 503 tells the console that nothing reached the API. After 502 and 504 the
+            # request was sent, so a POST may have taken effect.
             cause = error.__cause__
             if isinstance(cause, ConnectionRefusedError):
                 reason = "connection refused"
@@ -653,7 +655,7 @@ class UpstreamPool:
             else:
                 reason = str(cause)
             return UpstreamError(
-                HTTPStatus.BAD_GATEWAY,
+                HTTPStatus.SERVICE_UNAVAILABLE,
                 f"Could not connect to the jobs API at {self.base_url}: {reason}. "
                 "Start it (tox -e run) or pass --api with its URL.",
             )

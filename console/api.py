@@ -134,13 +134,16 @@ def describe_error(status, body, job_id=None, base=""):
         errors = validation_errors(body)
         return " ".join(errors[key] for key in sorted(errors, key=str))
     if status in (502, 503, 504):
-        text = detail if isinstance(detail, str) else ""
+        if isinstance(detail, str) and detail:
+            # serve.py's own sentence names the API's address and what to do.
+            return detail
         if status == 504:
             lead = "The jobs API did not answer in time."
+        elif status == 502:
+            lead = "The jobs API failed to respond."
         else:
             lead = "The jobs API cannot be reached."
-        return (lead + " " + text).strip() if text else (
-            lead + " Check that it is running; the console retries by itself.")
+        return lead + " Check that it is running; the console retries by itself."
     if status == 403:
         return "The console's server refused the request (403). Open the console at the address serve.py printed."
     if status == 413:
@@ -153,3 +156,13 @@ def describe_error(status, body, job_id=None, base=""):
 def is_unreachable(status):
     """Return True for statuses that mean the API itself is unavailable."""
     return status in (0, 502, 503, 504)
+
+
+def may_have_acted(status):
+    """Return True when a request may have reached the API although no usable response came back.
+
+    serve.py answers 503 only when it could not connect, so nothing was sent.
+    After 502 or 504 it had sent the request, and status 0 (no response at
+    all) leaves open whether serve.py got it.
+    """
+    return status in (0, 502, 504)

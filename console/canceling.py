@@ -85,8 +85,15 @@ class CancelMixin:
             dialog.close()
             self._notice(api.describe_error(404, reply.body, job_id=job_id), True)
             return
-        if reply.status == 0 or api.is_unreachable(reply.status):
+        if api.may_have_acted(reply.status):
+            # The API may have canceled the job before the connection failed.
             text = reply.error if reply.status == 0 else api.describe_error(reply.status, reply.body)
+            self._set_text("cancel-error", "No answer, so job %d may or may not have been canceled: %s The list "
+                           "shows its state once the API answers again." % (job_id, text))
+            self.refresh_now()
+            return
+        if api.is_unreachable(reply.status):
+            text = api.describe_error(reply.status, reply.body)
             self._set_text("cancel-error", "Not canceled: %s Try again when the API is back." % text)
             return
         self._set_text("cancel-error", "Not canceled. " + api.describe_error(reply.status, reply.body, job_id=job_id))
@@ -194,6 +201,7 @@ class CancelMixin:
         progress.hidden = False
         results = by_id("bulk-results")
         canceled = 0
+        unsure_id = None
         for index, job_id in enumerate(ids):
             reply = await send("POST", api.cancel_url(self.base, job_id, reason), self.skew)
             item = document.createElement("li")
@@ -201,10 +209,19 @@ class CancelMixin:
                 canceled += 1
                 item.textContent = "Job %d canceled." % job_id
                 self._apply_job(reply.body)
-            elif reply.status == 0 or api.is_unreachable(reply.status):
+            elif api.is_unreachable(reply.status):
                 text = reply.error if reply.status == 0 else api.describe_error(reply.status, reply.body)
-                item.textContent = "Job %d: no answer (%s) Stopped here: %d %s not attempted." % (
-                    job_id, text, len(ids) - index, "job was" if len(ids) - index == 1 else "jobs were")
+                if api.may_have_acted(reply.status):
+                    # The request went out, so this job may be canceled already.
+                    unsure_id = job_id
+                    outcome = "no answer, so it may or may not have been canceled"
+                else:
+                    outcome = "not canceled"
+                line = "Job %d: %s (%s) Stopped here." % (job_id, outcome, text)
+                left = len(ids) - index - 1
+                if left:
+                    line += " %d more %s not attempted." % (left, "was" if left == 1 else "were")
+                item.textContent = line
                 item.className = "failed"
                 results.append(item)
                 break
@@ -218,5 +235,8 @@ class CancelMixin:
             results.append(item)
             progress.value = index + 1
         summary = document.createElement("li")
-        summary.textContent = "%d of %d canceled." % (canceled, len(ids))
+        if unsure_id is None:
+            summary.textContent = "%d of %d canceled." % (canceled, len(ids))
+        else:
+            summary.textContent = "%d of %d canceled, and job %d may be too." % (canceled, len(ids), unsure_id)
         results.append(summary)

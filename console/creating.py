@@ -176,7 +176,7 @@ class CreateMixin:
             if errors:
                 self._set_text("create-error", " ".join(errors[key] for key in sorted(errors, key=str)))
             return
-        if reply.status in (0, 504):
+        if api.may_have_acted(reply.status):
             # A POST is never retried: the job may exist although no response came back.
             self._set_text("create-error", "No answer from the jobs API, so the job may or may not have been created. "
                            "Check the list before you try again.")
@@ -192,6 +192,7 @@ class CreateMixin:
         progress.hidden = False
         created = []
         failure = ""
+        unsure = False
         for index in range(count):
             epoch = times[index]
             when = timefmt.format_api_time(epoch) if epoch is not None else None
@@ -203,18 +204,21 @@ class CreateMixin:
                 self._set_text("create-summary", "Created %d of %d…" % (len(created), count))
                 continue
             left = count - index - 1
-            if reply.status in (0, 504):
-                failure = ("Job %d of the batch got no answer, so it may or may not exist; %d more were not "
-                           "attempted." % (index + 1, left))
+            if api.may_have_acted(reply.status):
+                unsure = True
+                failure = ("Job %d of the batch got no answer, so it may or may not exist: check the list before "
+                           "you try again. %d more were not attempted." % (index + 1, left))
             else:
                 failure = "Job %d of the batch was not created: %s %d more were not attempted." % (
                     index + 1, api.describe_error(reply.status, reply.body), left)
             break
         progress.hidden = True
+        # After an unanswered request, only the jobs the API confirmed are known to exist.
+        verb = "The API confirmed" if unsure else "Created"
         if created:
-            summary = "Created %d of %d jobs: %s." % (len(created), count, bulk.describe_ids(created))
+            summary = "%s %d of %d jobs: %s." % (verb, len(created), count, bulk.describe_ids(created))
         else:
-            summary = "Created none of the %d jobs." % count
+            summary = "%s none of the %d jobs." % (verb, count)
         self._set_text("create-summary", summary)
         if failure:
             self._set_text("create-error", failure)

@@ -195,7 +195,7 @@ def context(browser, context_options, page_errors, foreign_requests, allowed_hos
 
 def _check_console(message, page_errors):
     # The browser logs every non-2xx response as "Failed to load resource";
-    # tests cause those on purpose (404, 409, 502), so only other errors count.
+    # tests cause those on purpose (404, 409, 502, 503), so only other errors count.
     if message.type == "error" and not message.text.startswith("Failed to load resource"):
         page_errors.append("console: %s" % message.text)
 

@@ -1,8 +1,9 @@
 """A controllable relay between serve.py and the jobs API, for fault tests.
 
 Tests stop it (the port then refuses connections, as a stopped API does),
-start it again on the same port, or make it answer slowly, without touching
-the API behind it, which may be a real sandbox shared by all tests.
+start it again on the same port, make it answer slowly, or make it close the
+connection after the API has handled a request, without touching the API
+behind it, which may be a real sandbox shared by all tests.
 """
 
 import http.client
@@ -56,6 +57,10 @@ class _RelayHandler(http.server.BaseHTTPRequestHandler):
             payload = response.read()
         finally:
             connection.close()
+        if relay.drop_replies:
+            # The API has acted on the request, but its response never arrives.
+            self.close_connection = True
+            return
         self.send_response(response.status)
         for name, value in response.getheaders():
             if name.lower() not in HOP_BY_HOP and name.lower() not in ("content-length", "date", "server"):
@@ -85,11 +90,12 @@ class _RelayServer(http.server.ThreadingHTTPServer):
 
 
 class Relay:
-    """Forward requests to ``upstream``; ``stop``/``start`` and ``delay`` make faults."""
+    """Forward requests to ``upstream``; ``stop``/``start``, ``delay`` and ``drop_replies`` make faults."""
 
     def __init__(self, upstream):
         self.upstream = upstream.rstrip("/")
         self.delay = 0.0
+        self.drop_replies = False
         self.date_override = None
         self.port = 0
         self.server = None

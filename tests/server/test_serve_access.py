@@ -352,10 +352,10 @@ def test_upstream_failure_logged(site_root, log_capture):
     serve.serve_in_thread(server)
     client = Client(server.url)
     try:
-        assert client.get("/api/jobs?logcheck=4").status == 502
+        assert client.get("/api/jobs?logcheck=4").status == 503
 
         assert "connection refused" in log_capture.wait_for("GET /jobs?logcheck=4 failed")
-        assert log_capture.wait_for("GET /api/jobs?logcheck=4 502 ")
+        assert log_capture.wait_for("GET /api/jobs?logcheck=4 503 ")
     finally:
         client.close()
         serve.stop_server(server)

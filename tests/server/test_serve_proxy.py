@@ -337,7 +337,7 @@ def test_hop_by_hop_response_headers_dropped(client, fake_upstream):
 # --- failures ----------------------------------------------------------------
 
 
-def test_stopped_upstream_gives_502(site_root):
+def test_stopped_upstream_gives_503(site_root):
     upstream = FakeUpstream().start()
     upstream.stop()
     server = serve.make_console_server("127.0.0.1", 0, upstream.url, timeout=CONSOLE_TIMEOUT_SECONDS, root=site_root)
@@ -347,7 +347,8 @@ def test_stopped_upstream_gives_502(site_root):
         for method in ("GET", "POST"):
             reply = client.request(method, "/api/jobs")
 
-            assert reply.status == 502
+            # 503, not 502: nothing reached the API, so the console knows a POST had no effect.
+            assert reply.status == 503
             assert reply.header("Content-Type") == "application/json"
             detail = reply.json()["detail"]
             assert upstream.url in detail

@@ -346,21 +346,33 @@ def test_describe_422_is_deterministic():
     assert api.describe_error(422, first) == api.describe_error(422, second)
 
 
-def test_describe_502_with_detail():
+def test_describe_503_with_detail():
+    # serve.py's sentence already says what failed and what to do, so it is not prefixed again.
     detail = ("Could not connect to the jobs API at http://127.0.0.1:8000: connection refused. "
               "Start it (tox -e run) or pass --api with its URL.")
 
-    sentence = api.describe_error(502, {"detail": detail})
+    assert api.describe_error(503, {"detail": detail}) == detail
+
+
+def test_describe_503_without_body():
+    sentence = api.describe_error(503, None)
 
     assert sentence.startswith("The jobs API cannot be reached.")
-    assert sentence.endswith(detail)
+    assert "retries" in sentence
 
 
 def test_describe_502_without_body():
     sentence = api.describe_error(502, None)
 
-    assert sentence.startswith("The jobs API cannot be reached.")
+    assert sentence.startswith("The jobs API failed to respond.")
     assert "retries" in sentence
+
+
+@pytest.mark.parametrize("status, acted", [
+    (0, True), (502, True), (504, True), (503, False), (500, False), (404, False), (200, False),
+])
+def test_may_have_acted_after_send(status, acted):
+    assert api.may_have_acted(status) is acted
 
 
 def test_describe_504_timeout():
