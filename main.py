@@ -159,6 +159,7 @@ class Console(CreateMixin, CancelMixin):
         self.listen(by_id("bulk-cancel"), "click", lambda event: self.ask_bulk_cancel())
         self.listen(by_id("bulk-keep"), "click", lambda event: self.close_bulk_dialog())
         self.listen(by_id("bulk-confirm"), "click", self.on_bulk_confirm)
+        self.listen(by_id("bulk-dialog"), "cancel", self.on_bulk_dialog_cancel)
         self.listen(by_id("export-csv"), "click", lambda event: self.export_view("csv"))
         self.listen(by_id("export-json"), "click", lambda event: self.export_view("json"))
         self.listen(by_id("create-count"), "input", lambda event: self._sync_create_mode())
@@ -703,7 +704,8 @@ class Console(CreateMixin, CancelMixin):
             if key == "Escape" and tag == "INPUT":
                 target.blur()
             return
-        if by_id("cancel-dialog").open or by_id("help-dialog").open:
+        if not missing(document.querySelector("dialog[open]")):
+            # Shortcuts act on the page behind a dialog, such as "c" on the selected row.
             return
         if key == "/":
             event.preventDefault()

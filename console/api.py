@@ -6,6 +6,8 @@ parameters in the query string, not in a body. MicroPython has no ``urllib``,
 so percent-encoding is done here.
 """
 
+from console import jobs
+
 UNRESERVED = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~"
 PAGE_SIZES = (25, 50, 100)
 MAX_LIMIT = 100
@@ -124,12 +126,11 @@ def describe_error(status, body, job_id=None, base=""):
         return "Job %s not found." % job_id
     if status == 409 and isinstance(detail, dict):
         job = detail.get("job") if isinstance(detail.get("job"), dict) else {}
-        state = job.get("status") or "another state"
         number = job.get("job_id", job_id)
-        if state == "CANCELED":
+        if job.get("status") == "CANCELED":
             return "Job %s was already canceled, so there is nothing to cancel." % number
-        return "Job %s is now %s and cannot be canceled: only pending jobs can be." % (
-            number, state)
+        state = jobs.state_phrase(job) if job.get("status") else "is no longer pending"
+        return "Job %s %s, so it cannot be canceled: only pending jobs can be." % (number, state)
     if status == 422:
         errors = validation_errors(body)
         return " ".join(errors[key] for key in sorted(errors, key=str))

@@ -26,16 +26,21 @@ class CancelMixin:
         if job is None and self.detail.job is not None and self.detail.job["job_id"] == job_id:
             job = self.detail.job
         if job is not None and not jobmodel.is_cancelable(job):
-            self._notice("Job %d is %s: only pending jobs can be canceled." % (job_id, job["status"]), True)
+            self._notice("Job %d %s: only pending jobs can be canceled." % (job_id, jobmodel.state_phrase(job)), True)
             return
         self.cancel_job_id = job_id
         self._set_text("cancel-title", "Cancel job %d?" % job_id)
-        if job is not None and jobmodel.outcome(job) == "retrying":
+        if job is None:
+            # Neither the list nor the panel shows this job (yet), so its state is unknown here.
+            summary = ("The console has not loaded this job, so it cannot say whether the job is still pending. "
+                       "The API cancels only pending jobs. Canceling cannot be undone.")
+        elif jobmodel.outcome(job) == "retrying":
             summary = "It has failed and waits to run again. Canceling cannot be undone."
         else:
             summary = "It has not started yet. Canceling cannot be undone."
         if job is not None and job.get("message"):
-            summary = "Message: %s. %s" % (job["message"], summary)
+            # The message goes last, so its own punctuation ends the sentence.
+            summary = "%s Message: %s" % (summary, job["message"])
         self._set_text("cancel-summary", summary)
         self._set_text("cancel-confirm", "Cancel job %d" % job_id)
         self._set_text("cancel-error", "")
@@ -174,6 +179,11 @@ class CancelMixin:
         if not self.bulk_running:
             by_id("bulk-dialog").close()
 
+    def on_bulk_dialog_cancel(self, event):
+        # Escape would hide the results of a batch still running.
+        if self.bulk_running:
+            event.preventDefault()
+
     def on_bulk_confirm(self, event):
         if self.bulk_running or not self.bulk_ids:
             return
@@ -183,7 +193,10 @@ class CancelMixin:
 
     async def bulk_cancel(self, ids):
         try:
-            await self._cancel_each(ids)
+            summary, failed = await self._cancel_each(ids)
+            if not by_id("bulk-dialog").open:
+                # The dialog was closed anyway (the browser can force Escape), so the outcome goes to the page.
+                self._notice("Bulk cancel finished: %s The list shows each job's state." % summary, failed)
         finally:
             self.bulk_running = False
             by_id("bulk-confirm").hidden = True
@@ -192,7 +205,10 @@ class CancelMixin:
             self.refresh_now()
 
     async def _cancel_each(self, ids):
-        """Cancel jobs one at a time, listing each outcome; stop if the API goes away."""
+        """Cancel jobs one at a time, listing each outcome; stop if the API goes away.
+
+        Return the summary sentence and whether any job was not canceled.
+        """
         reason = str(by_id("bulk-reason").value)
         by_id("bulk-reason").disabled = True
         progress = by_id("bulk-progress")
@@ -236,7 +252,9 @@ class CancelMixin:
             progress.value = index + 1
         summary = document.createElement("li")
         if unsure_id is None:
-            summary.textContent = "%d of %d canceled." % (canceled, len(ids))
+            text = "%d of %d canceled." % (canceled, len(ids))
         else:
-            summary.textContent = "%d of %d canceled, and job %d may be too." % (canceled, len(ids), unsure_id)
+            text = "%d of %d canceled, and job %d may be too." % (canceled, len(ids), unsure_id)
+        summary.textContent = text
         results.append(summary)
+        return text, canceled < len(ids)

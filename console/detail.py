@@ -80,8 +80,11 @@ class DetailView:
         patch.text("message", by_id("detail-message"), message if message else "(none)")
         patch.hidden("cancel", by_id("detail-cancel"), not jobmodel.is_cancelable(job))
         attempts = jobmodel.attempt_count(job, history)
-        if attempts == 0:
+        if attempts == 0 and job["status"] == "PENDING":
             attempt_text = "Not run yet"
+        elif attempts == 0:
+            # A canceled job never runs again, so "yet" would promise a run.
+            attempt_text = "None, it never ran"
         elif job["status"] == "RUNNING":
             attempt_text = "Attempt %d, running" % attempts
         else:
@@ -161,7 +164,6 @@ class DetailView:
         for period in periods:
             total += period["seconds"]
         parts = []
-        spoken = []
         for period in periods:
             outcome = jobmodel.outcome({"status": period["status"], "message": period["message"]})
             share = period["seconds"] / total if total > 0 else 1.0 / len(periods)
@@ -176,7 +178,6 @@ class DetailView:
             else:
                 text = "%s %s" % (label, duration)
             parts.append((outcome, str(max(share, 0.02)), text, period["start"]))
-            spoken.append("%s %s" % (period["status"], duration))
         signature = (tuple(row["job_history_id"] for row in history), job["status"], job["status_at"])
         if job["status"] in ("PENDING", "RUNNING"):
             # The open period's duration text grows with the clock; the widths are redrawn with it.
@@ -193,7 +194,8 @@ class DetailView:
             span.textContent = text
             span.title = "%s from %s" % (text, self.times.short(start))
             container.append(span)
-        container.setAttribute("aria-label", "Timeline: " + ", ".join(spoken))
+        # Spoken with the same words as the segments: "Failed", not the API's DONE.
+        container.setAttribute("aria-label", "Timeline: " + ", ".join(part[2] for part in parts))
 
     def retime(self):
         self.patch.forget("created")

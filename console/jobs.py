@@ -37,13 +37,58 @@ def outcome(job):
     return "unknown"
 
 
-def outcome_label(job):
-    """Return the label shown for a job, with the API status when it differs."""
-    key = outcome(job)
-    label = OUTCOME_LABELS.get(key, str(job.get("status")))
-    if key in ("failed", "retrying"):
-        return "%s (%s)" % (label, job.get("status"))
-    return label
+# How a sentence says where a job stands, by outcome key.
+STATE_PHRASES = {
+    "pending": "is pending",
+    "retrying": "is waiting to run again",
+    "running": "is running",
+    "succeeded": "has finished",
+    "failed": "has failed",
+    "canceled": "is canceled",
+}
+
+
+def state_phrase(job):
+    """Return where a job stands, for a sentence: ``has failed``, ``is running``."""
+    return STATE_PHRASES.get(outcome(job), "is %s" % job.get("status"))
+
+
+def job_problem(job):
+    """Return what makes a job from the API unreadable for the console, or None when it is readable."""
+    if not isinstance(job, dict):
+        return "an entry is not a job object"
+    job_id = job.get("job_id")
+    if not isinstance(job_id, int) or isinstance(job_id, bool):
+        return "a job has no valid job_id"
+    if not isinstance(job.get("status"), str):
+        return "job %d has no status" % job_id
+    message = job.get("message")
+    if message is not None and not isinstance(message, str):
+        return "job %d has a message that is not text" % job_id
+    for field in ("created_at", "status_at", "next_attempt_at"):
+        value = job.get(field)
+        if value is None and field == "next_attempt_at":
+            continue
+        try:
+            timefmt.parse_api_time(value)
+        except ValueError:
+            return "job %d has no valid %s" % (job_id, field)
+    return None
+
+
+def list_problem(job_list, checked):
+    """Return the first problem of a job list, or None.
+
+    ``checked`` maps job ids to jobs already found readable; a job equal to
+    its entry there is not checked again, so an unchanged list costs little.
+    """
+    for job in job_list:
+        if isinstance(job, dict) and checked.get(job.get("job_id")) == job:
+            continue
+        problem = job_problem(job)
+        if problem is not None:
+            return problem
+    return None
 
 
 def is_cancelable(job):

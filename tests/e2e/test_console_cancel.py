@@ -67,7 +67,7 @@ def test_conflict_says_new_state(console, stack):
     console.cancel_confirm.click()
     expect(console.cancel_dialog).to_be_hidden()
     expect(console.notice).to_have_text(re.compile(
-        r"Job %d is now (RUNNING|DONE) and cannot be canceled: only pending jobs can be\." % job["job_id"]))
+        r"Job %d (is running|has finished|has failed), so it cannot be canceled: only pending jobs can be\." % job["job_id"]))
     expect(console.notice).to_have_class(re.compile(r"\berror\b"))
     expect(console.row_cancel(job["job_id"])).to_be_hidden()
     expect(console.row_status(job["job_id"])).not_to_have_text("Pending")
@@ -98,9 +98,9 @@ def test_cancel_dialog_tells_retry_from_new(console, stack):
     retrying = stack.api.create_far_future("Temporary failure")
     expect(console.row_status(retrying["job_id"])).to_have_text("Retrying")
     console.row_cancel(fresh["job_id"]).click()
-    expect(console.cancel_summary).to_have_text("Message: not run yet. It has not started yet. Canceling cannot be undone.")
+    expect(console.cancel_summary).to_have_text("It has not started yet. Canceling cannot be undone. Message: not run yet")
     console.page.keyboard.press("Escape")
     expect(console.cancel_dialog).to_be_hidden()
     console.row_cancel(retrying["job_id"]).click()
     expect(console.cancel_summary).to_have_text(
-        "Message: Temporary failure. It has failed and waits to run again. Canceling cannot be undone.")
+        "It has failed and waits to run again. Canceling cannot be undone. Message: Temporary failure")

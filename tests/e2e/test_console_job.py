@@ -17,6 +17,15 @@ def test_row_click_opens_job(console, stack):
     assert "job=%d" % job["job_id"] in console.page.url
 
 
+def test_canceled_job_never_ran(console, stack):
+    job = stack.api.create_far_future("canceled before running")
+    stack.api.cancel(job["job_id"])
+    console.open_job(job["job_id"])
+    expect(console.detail_status).to_have_text("Canceled")
+    # "Not run yet" would suggest that a canceled job may still run.
+    expect(console.detail_attempt).to_have_text("None, it never ran")
+
+
 def test_go_to_job_box(console, stack):
     job = stack.api.create_far_future("typed id")
     console.go_to_job(" %d " % job["job_id"])

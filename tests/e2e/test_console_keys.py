@@ -89,3 +89,35 @@ def test_keys_ignored_while_typing(console, stack):
     expect(console.cancel_dialog).to_be_hidden()
     expect(console.help_dialog).to_be_hidden()
     expect(console.detail_heading).to_have_text("Job %d" % job["job_id"])
+
+
+def test_shortcuts_ignored_behind_bulk_dialog(console, stack):
+    older = stack.api.create_far_future("behind bulk one")
+    newer = stack.api.create_far_future("behind bulk two")
+    console.page.reload()
+    console.wait_ready()
+    console.page.keyboard.press("j")
+    expect(console.row(newer["job_id"])).to_have_class(re.compile(r"\bis-selected\b"))
+    console.row_select(older["job_id"]).check()
+    console.bulk_cancel.click()
+    expect(console.bulk_dialog).to_be_visible()
+    console.bulk_keep.focus()
+    # "c" would open a second dialog for the keyboard-selected job, "j" would move the selection.
+    console.page.keyboard.press("c")
+    console.page.keyboard.press("j")
+    expect(console.cancel_dialog).to_be_hidden()
+    expect(console.row(newer["job_id"])).to_have_class(re.compile(r"\bis-selected\b"))
+    console.bulk_keep.click()
+    expect(console.bulk_dialog).to_be_hidden()
+    assert stack.api.job(newer["job_id"])["status"] == "PENDING"
+
+
+def test_c_on_unloaded_job_claims_no_state(console, stack):
+    # A job id the console has not loaded: the dialog must not say the job has not started.
+    console.open("?job=999999")
+    console.page.locator("body").click(position={"x": 5, "y": 5})
+    console.page.keyboard.press("c")
+    expect(console.cancel_dialog).to_be_visible()
+    expect(console.cancel_summary).to_have_text(re.compile(r"^The console has not loaded this job"))
+    console.cancel_confirm.click()
+    expect(console.notice).to_have_text("Job 999999 not found.")

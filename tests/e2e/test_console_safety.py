@@ -38,5 +38,5 @@ def test_markup_in_error_notice(console):
     console.ask_cancel(5)
     console.cancel_confirm.click()
     expect(console.notice).to_have_text(
-        "Job 5 is now <img src=x onerror=alert(1)> and cannot be canceled: only pending jobs can be.")
+        "Job 5 is <img src=x onerror=alert(1)>, so it cannot be canceled: only pending jobs can be.")
     assert console.page.locator("#notice img").count() == 0

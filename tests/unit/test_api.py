@@ -298,16 +298,18 @@ def test_describe_404_unknown_path():
     assert "Not Found" in sentence
 
 
-@pytest.mark.parametrize("state", ["RUNNING", "DONE"])
-def test_describe_409_names_job_state(state):
-    job = dict(RUNNING_JOB, status=state)
+@pytest.mark.parametrize("state, message, phrase", [
+    ("RUNNING", None, "is running"),
+    ("DONE", None, "has finished"),
+    ("DONE", "Permanent failure", "has failed"),
+])
+def test_describe_409_names_job_state(state, message, phrase):
+    job = dict(RUNNING_JOB, status=state, message=message)
     body = {"detail": {"job": job, "message": "unable to cancel job in %s state" % state}}
 
     sentence = api.describe_error(409, body, job_id=99)
 
-    assert "Job 12 " in sentence
-    assert " %s " % state in sentence
-    assert "cannot be canceled" in sentence
+    assert sentence == "Job 12 %s, so it cannot be canceled: only pending jobs can be." % phrase
 
 
 def test_describe_409_already_canceled():

@@ -92,16 +92,16 @@ def test_outcome_keys_have_labels():
 
 
 @pytest.mark.parametrize("status, message, expected", [
-    ("PENDING", "", "Pending"),
-    ("PENDING", "Temporary failure", "Retrying (PENDING)"),
-    ("RUNNING", "", "Running"),
-    ("DONE", "", "Done"),
-    ("DONE", "Permanent failure", "Failed (DONE)"),
-    ("CANCELED", "", "Canceled"),
-    ("ARCHIVED", "", "ARCHIVED"),
+    ("PENDING", "", "is pending"),
+    ("PENDING", "Temporary failure", "is waiting to run again"),
+    ("RUNNING", "", "is running"),
+    ("DONE", "", "has finished"),
+    ("DONE", "Permanent failure", "has failed"),
+    ("CANCELED", "", "is canceled"),
+    ("ARCHIVED", "", "is ARCHIVED"),
 ])
-def test_outcome_label_shows_api_status(status, message, expected):
-    assert jobs.outcome_label({"status": status, "message": message}) == expected
+def test_state_phrase_per_outcome(status, message, expected):
+    assert jobs.state_phrase({"status": status, "message": message}) == expected
 
 
 @pytest.mark.parametrize("status, message, expected", [
@@ -312,3 +312,49 @@ def test_parse_job_id_rejects_huge():
     # The API's ids are SQLite integers, which stop at 2**63 - 1.
     with pytest.raises(ValueError, match="too large to be a job id"):
         jobs.parse_job_id(str(2**63))
+
+
+READABLE_JOB = {
+    "job_id": 7,
+    "status": "PENDING",
+    "status_at": "2026-12-04T19:37:31.469000",
+    "created_at": "2026-12-04T19:37:20.000000",
+    "next_attempt_at": None,
+    "message": None,
+}
+
+
+@pytest.mark.parametrize("changes, expected", [
+    ({}, None),
+    ({"next_attempt_at": "2026-12-05T00:00:00"}, None),
+    ({"message": "nightly report"}, None),
+    ({"job_id": "7"}, "a job has no valid job_id"),
+    ({"job_id": True}, "a job has no valid job_id"),
+    ({"status": None}, "job 7 has no status"),
+    ({"message": 5}, "job 7 has a message that is not text"),
+    ({"created_at": None}, "job 7 has no valid created_at"),
+    ({"status_at": "yesterday"}, "job 7 has no valid status_at"),
+    ({"next_attempt_at": "2026-13-01T00:00:00"}, "job 7 has no valid next_attempt_at"),
+])
+def test_job_problem_names_field(changes, expected):
+    job = dict(READABLE_JOB)
+    job.update(changes)
+    assert jobs.job_problem(job) == expected
+
+
+def test_job_problem_rejects_non_objects():
+    assert jobs.job_problem(["not", "a", "job"]) == "an entry is not a job object"
+
+
+def test_list_problem_finds_first_bad_job():
+    good = dict(READABLE_JOB)
+    bad = dict(READABLE_JOB, job_id=8, created_at="")
+    assert jobs.list_problem([good, bad], {}) == "job 8 has no valid created_at"
+    assert jobs.list_problem([good], {}) is None
+
+
+def test_list_problem_skips_checked_jobs():
+    # A job equal to its checked copy is trusted; a changed one is checked again.
+    odd = dict(READABLE_JOB, status_at="not a time")
+    assert jobs.list_problem([odd], {7: odd}) is None
+    assert jobs.list_problem([odd], {7: READABLE_JOB}) == "job 7 has no valid status_at"

@@ -73,7 +73,7 @@ history = [
 job = {"job_id": 7, "status": "RUNNING", "status_at": "2026-12-04T19:37:59.469000",
        "created_at": "2026-12-04T19:37:31.469000", "next_attempt_at": None, "message": ""}
 show("outcome", jobs.outcome({"status": "DONE", "message": "Permanent failure"}))
-show("label", jobs.outcome_label({"status": "PENDING", "message": "Temporary failure"}))
+show("state", jobs.state_phrase({"status": "PENDING", "message": "Temporary failure"}))
 show("attempts", jobs.attempt_count(job, history))
 for period in jobs.state_periods(job, history, 1796413082.469):
     show("period " + period["status"], "%.3f" % period["seconds"])
