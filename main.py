@@ -203,9 +203,10 @@ class Console(CreateMixin, CancelMixin):
         try:
             failure = await self._load(generation)
         except Exception as error:
-            failure = None
-            js.console.error("Refresh failed: " + str(error))
-            self._notice("The console hit an unexpected error while refreshing: %s. Reload the page." % error, True)
+            # Counted as a failed refresh, so the banner dates the data on screen and retries follow.
+            js.console.error("Refresh failed: %s: %s" % (type(error).__name__, error))
+            failure = ("The console failed to process the API's response (%s: %s). It retries by itself; "
+                       "reload the page if this persists." % (type(error).__name__, error))
         finally:
             self.in_flight = False
         if self.charts_stale:
@@ -222,7 +223,7 @@ class Console(CreateMixin, CancelMixin):
             self.next_refresh_at = time.time() + delay
         else:
             if self.failures:
-                self._notice("Connection to the jobs API restored.", False)
+                self._notice("The jobs API is answering again.", False)
             self.failures = 0
             self.failure_text = ""
             self.last_success = self.times.now()
@@ -242,6 +243,9 @@ class Console(CreateMixin, CancelMixin):
         counts = await send("GET", api.counts_url(self.base), self.skew)
         if api.is_unreachable(counts.status):
             return self._unreachable_text(counts)
+        if counts.status >= 500:
+            return ("The jobs API failed with status %d when asked for its counts. The console retries by itself; "
+                    "if this persists, check the API's log." % counts.status)
         if not counts.ok or not isinstance(counts.body, dict) or "pending_count" not in counts.body:
             # Anything else at GET / means serve.py points at something that is not the jobs API.
             return ("The server behind %s answered GET / with status %d and no job counts, so it does not look "
@@ -354,8 +358,10 @@ class Console(CreateMixin, CancelMixin):
                 # The same bytes as the list on screen: nothing to decode or redraw.
                 return None
             if not reply.ok or not isinstance(reply.body, list):
-                self._notice(api.describe_error(reply.status, reply.body), True)
-                return None
+                return self._list_failure(reply)
+            problem = jobmodel.list_problem(reply.body, self.table.rows_by_id())
+            if problem is not None:
+                return self._unreadable_list_text(problem)
             rows = reply.body
             newest = paging.newest_key(rows)
             if newest is not None:
@@ -378,8 +384,7 @@ class Console(CreateMixin, CancelMixin):
                 if api.is_unreachable(reply.status):
                     return self._unreachable_text(reply)
                 if not reply.ok or not isinstance(reply.body, list):
-                    self._notice(api.describe_error(reply.status, reply.body), True)
-                    return None
+                    return self._list_failure(reply)
                 newer, failed = await self._count_newer()
                 if failed is not None:
                     if api.is_unreachable(failed.status):
@@ -392,6 +397,9 @@ class Console(CreateMixin, CancelMixin):
                 rows = reply.body
             if generation != self.generation:
                 return None
+            problem = jobmodel.list_problem(rows or [], self.table.rows_by_id())
+            if problem is not None:
+                return self._unreadable_list_text(problem)
             rows = paging.drop_seen_newer(rows or [], self.anchor)
             list_key = None
         self.has_more = len(rows) > size or (size == api.MAX_LIMIT and len(rows) == size)
@@ -402,6 +410,17 @@ class Console(CreateMixin, CancelMixin):
         self.shown_list_key = list_key
         return None
 
+    def _list_failure(self, reply):
+        """Return the sentence for a job list request that came back without a list."""
+        if reply.status >= 500:
+            return ("The jobs API failed with status %d when asked for the job list. The console retries by itself; "
+                    "if this persists, check the API's log." % reply.status)
+        return api.describe_error(reply.status, reply.body)
+
+    def _unreadable_list_text(self, problem):
+        return ("The jobs API sent a job list the console cannot read: %s. The console retries by itself; "
+                "if this persists, check the API's log." % problem)
+
     async def _load_job(self, job_id, generation):
         reply = await send("GET", api.job_url(self.base, job_id), self.skew)
         if api.is_unreachable(reply.status):
@@ -411,6 +430,10 @@ class Console(CreateMixin, CancelMixin):
         if not reply.ok or not isinstance(reply.body, dict):
             self.detail.show_error(job_id, api.describe_error(reply.status, reply.body, job_id=job_id))
             return None
+        problem = jobmodel.job_problem(reply.body)
+        if problem is not None:
+            return ("The jobs API sent job %d in a form the console cannot read: %s. The console retries by itself; "
+                    "if this persists, check the API's log." % (job_id, problem))
         history = []
         for page in range(10):
             part = await send("GET", api.history_url(self.base, job_id, page * 100, 100), self.skew)

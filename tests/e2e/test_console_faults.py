@@ -17,7 +17,40 @@ def test_stopped_api_shows_banner_and_recovers(console, stack):
     stack.relay.start()
     expect(console.banner_text).to_be_hidden()
     expect(console.body).not_to_have_class(re.compile(r"\bis-stale\b"))
-    expect(console.notice).to_have_text("Connection to the jobs API restored.")
+    expect(console.notice).to_have_text("The jobs API is answering again.")
+
+
+def test_failed_list_marks_data_stale(console, stack):
+    job = stack.api.create_far_future("list fails")
+    expect(console.row(job["job_id"])).to_be_visible()
+    console.page.route("**/api/jobs?*", lambda route: route.fulfill(status=500, json={"detail": "boom"}))
+    expect(console.banner_text).to_have_text(re.compile(
+        r"^The jobs API failed with status 500 when asked for the job list\. .*The data on screen is from "))
+    expect(console.body).to_have_class(re.compile(r"\bis-stale\b"))
+    expect(console.updated).to_have_text(re.compile(r"retrying in \d+ s"))
+    console.page.unroute("**/api/jobs?*")
+    expect(console.banner_text).to_be_hidden()
+    expect(console.notice).to_have_text("The jobs API is answering again.")
+
+
+def test_unreadable_list_marks_data_stale(console, stack):
+    job = stack.api.create_far_future("list unreadable")
+    expect(console.row(job["job_id"])).to_be_visible()
+    broken = dict(job, created_at="yesterday")
+    console.page.route("**/api/jobs?*", lambda route: route.fulfill(status=200, json=[broken]))
+    expect(console.banner_text).to_have_text(re.compile(
+        r"^The jobs API sent a job list the console cannot read: job %d has no valid created_at\." % job["job_id"]))
+    expect(console.row(job["job_id"])).to_be_visible()
+    console.page.unroute("**/api/jobs?*")
+    expect(console.banner_text).to_be_hidden()
+
+
+def test_counts_server_error_in_words(console):
+    console.page.route(re.compile(r"/api/$"), lambda route: route.fulfill(status=500, json={"detail": "boom"}))
+    expect(console.banner_text).to_have_text(re.compile(
+        r"^The jobs API failed with status 500 when asked for its counts\. The console retries by itself"))
+    console.page.unroute(re.compile(r"/api/$"))
+    expect(console.banner_text).to_be_hidden()
 
 
 def test_retry_now_button(console, stack):
@@ -144,6 +177,22 @@ def test_bulk_cancel_unanswered_after_acting(console, stack):
         r"attempted\.$" % newest))
     stack.relay.drop_replies = False
     assert [stack.api.job(job_id)["status"] for job_id in sorted(ids)] == ["PENDING", "PENDING", "CANCELED"]
+
+
+def test_escape_keeps_running_bulk_dialog(console, stack):
+    ids = [stack.api.create_far_future("slow bulk %d" % index)["job_id"] for index in range(2)]
+    console.page.reload()
+    console.wait_ready()
+    console.select_all.check()
+    console.bulk_cancel.click()
+    stack.relay.delay = 1.0
+    console.bulk_confirm.click()
+    console.page.keyboard.press("Escape")
+    # The dialog stays while the batch runs, so its outcome is not hidden.
+    expect(console.bulk_dialog).to_be_visible()
+    expect(console.bulk_results.last).to_have_text("2 of 2 canceled.")
+    stack.relay.delay = 0
+    assert [stack.api.job(job_id)["status"] for job_id in ids] == ["CANCELED", "CANCELED"]
 
 
 def test_wrong_api_named_in_banner(make_stack, page):
