@@ -100,6 +100,8 @@ class Console(CreateMixin, CancelMixin):
         self.bulk_running = False
         # (status, page size, response text) of the live first page on screen, None for other pages.
         self.shown_list_key = None
+        # When the API sent the rows on screen, for exports.
+        self.rows_read_at = None
         # True when the activity log has news the charts do not show yet.
         self.charts_stale = False
 
@@ -356,6 +358,7 @@ class Console(CreateMixin, CancelMixin):
             list_key = (self.view["status"], size, reply.text)
             if reply.ok and list_key == self.shown_list_key:
                 # The same bytes as the list on screen: nothing to decode or redraw.
+                self.rows_read_at = self.times.now()
                 return None
             if not reply.ok or not isinstance(reply.body, list):
                 return self._list_failure(reply)
@@ -404,6 +407,7 @@ class Console(CreateMixin, CancelMixin):
             list_key = None
         self.has_more = len(rows) > size or (size == api.MAX_LIMIT and len(rows) == size)
         self.rows = rows[:size]
+        self.rows_read_at = self.times.now()
         if self.activity.observe(self.rows):
             self.charts_stale = True
         self._render_list()
@@ -782,7 +786,7 @@ class Console(CreateMixin, CancelMixin):
             text = export.to_csv(self.rows)
             mime = "text/csv;charset=utf-8"
         else:
-            text = export.to_json(self.rows, self.view, now)
+            text = export.to_json(self.rows, self.view, now, self.rows_read_at)
             mime = "application/json"
         options = js.Object.new()
         options.type = mime
@@ -797,8 +801,13 @@ class Console(CreateMixin, CancelMixin):
         link.click()
         link.remove()
         js.URL.revokeObjectURL(url)
-        self._notice("Exported %d %s as %s." % (len(self.rows), "job" if len(self.rows) == 1 else "jobs",
-                                                 kind.upper()), False)
+        count = "%d %s" % (len(self.rows), "job" if len(self.rows) == 1 else "jobs")
+        if self.failures and self.rows_read_at is not None:
+            # The rows on screen are as old as the last list the API sent.
+            self._notice("Exported %s as %s, as read at %s: the jobs API is not answering, so they may be out of "
+                         "date." % (count, kind.upper(), self.times.short(self.rows_read_at)), True)
+        else:
+            self._notice("Exported %s as %s." % (count, kind.upper()), False)
 
 
 

@@ -58,15 +58,16 @@ def to_csv(job_list):
     return "\r\n".join(lines) + "\r\n"
 
 
-def to_json(job_list, view, exported_at):
-    """Return JSON text: the view it came from, when, and the jobs in screen order."""
+def to_json(job_list, view, exported_at, read_at):
+    """Return JSON text: the view it came from, when it was read and exported, and the jobs in screen order."""
     jobs_out = []
     for job in job_list:
         row = export_row(job)
         jobs_out.append([[name, row[name]] for name in COLUMNS])
     # Pairs keep the column order, which MicroPython's dicts would not.
-    body = '{"exported_at": %s, "view": %s, "jobs": [%s]}' % (
+    body = '{"exported_at": %s, "read_at": %s, "view": %s, "jobs": [%s]}' % (
         json.dumps(timefmt.format_iso_utc(exported_at)),
+        json.dumps(timefmt.format_iso_utc(read_at) if read_at is not None else None),
         json.dumps(view_description(view)),
         ", ".join("{" + ", ".join("%s: %s" % (json.dumps(name), json.dumps(value)) for name, value in pairs) + "}"
                   for pairs in jobs_out))

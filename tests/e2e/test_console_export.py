@@ -3,6 +3,7 @@
 import csv
 import io
 import json
+import re
 
 import pytest
 from playwright.sync_api import expect
@@ -36,6 +37,8 @@ def test_export_json_of_view(console, stack):
     data = json.loads(open(download_info.value.path(), encoding="utf-8").read())
     assert data["view"] == "status=all page=1 size=25"
     assert data["exported_at"].endswith("Z")
+    assert data["read_at"].endswith("Z")
+    assert data["read_at"] <= data["exported_at"]
     exported = {row["job_id"]: row for row in data["jobs"]}
     row = exported[job["job_id"]]
     assert row["status"] == "DONE"
@@ -52,3 +55,19 @@ def test_export_csv_defuses_formulas(console, stack, formula):
         console.export_csv.click()
     rows = list(csv.DictReader(open(download_info.value.path(), encoding="utf-8")))
     assert {row["message"] for row in rows if int(row["job_id"]) == job["job_id"]} == {"'" + formula}
+
+
+def test_export_during_outage_says_when_read(console, stack):
+    job = stack.api.create_far_future("exported while down")
+    expect(console.row(job["job_id"])).to_be_visible()
+    stack.relay.stop()
+    expect(console.banner_text).to_be_visible()
+    with console.page.expect_download() as download_info:
+        console.export_json.click()
+    data = json.loads(open(download_info.value.path(), encoding="utf-8").read())
+    expect(console.notice).to_have_text(re.compile(
+        r"^Exported \d+ jobs? as JSON, as read at \d\d:\d\d:\d\d: the jobs API is not answering, so they may "
+        r"be out of date\.$"))
+    assert data["read_at"] < data["exported_at"]
+    assert job["job_id"] in [row["job_id"] for row in data["jobs"]]
+    stack.relay.start()
