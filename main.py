@@ -102,6 +102,8 @@ class Console(CreateMixin, CancelMixin):
         self.shown_list_key = None
         # When the API sent the rows on screen, for exports.
         self.rows_read_at = None
+        # Set by "N new jobs: show", whose button disappears with the click.
+        self.focus_first_row = False
         # True when the activity log has news the charts do not show yet.
         self.charts_stale = False
 
@@ -515,6 +517,9 @@ class Console(CreateMixin, CancelMixin):
             self._set_hidden("new-jobs", False)
         else:
             self._set_hidden("new-jobs", True)
+        if self.focus_first_row and self.table.order:
+            self.focus_first_row = False
+            self.table.rows[self.table.order[0]].id_cell.focus()
         if not self.loaded:
             self.loaded = True
             document.body.dataset.ready = "1"
@@ -704,6 +709,8 @@ class Console(CreateMixin, CancelMixin):
         self.update_clock_texts()
 
     def on_show_new(self, event):
+        # The button hides itself, so keyboard focus moves to the newest row once it is drawn.
+        self.focus_first_row = True
         self.set_view(page=1, reset_anchor=True)
 
     def on_visibility(self, event):

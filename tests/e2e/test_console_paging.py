@@ -66,6 +66,8 @@ def test_paused_page_one_announces(console, stack):
     console.new_jobs.click()
     expect(console.rows.first).to_have_attribute("data-job-id", str(job["job_id"]))
     expect(console.row(older["job_id"])).to_be_visible()
+    # The button hid itself, so keyboard focus went on to the newest row.
+    expect(console.rows.first.locator(".c-id button")).to_be_focused()
 
 
 def test_page_one_follows_again_when_refresh_on(console, stack):
