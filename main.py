@@ -124,8 +124,12 @@ class Console(CreateMixin, CancelMixin):
 
     def start(self):
         # The address shows the view on screen: "?job=0005&size=7" becomes "?job=5".
+        search = str(window.location.search)
+        rejected = viewmodel.rejected_values(search)
+        if rejected:
+            self._notice("Part of the address was left out: %s." % "; ".join(rejected), False)
         tidy = viewmodel.format_view(self.view)
-        if str(window.location.search) != tidy:
+        if search != tidy:
             window.history.replaceState(jsnull, "", str(window.location.pathname) + tidy + str(window.location.hash))
         by_id("interval").value = str(self.interval)
         by_id("page-size").value = str(self.view["size"])

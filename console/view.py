@@ -53,7 +53,17 @@ def _is_hex(pair):
 
 def parse_view(search):
     """Return the view held by a query string such as ``?status=pending&page=2``."""
+    return _read_query(search)[0]
+
+
+def rejected_values(search):
+    """Return a phrase per view value of a query string that parse_view could not use, e.g. ``size=7 is not 25, 50 or 100``."""
+    return _read_query(search)[1]
+
+
+def _read_query(search):
     view = default_view()
+    rejected = []
     query = search[1:] if search.startswith("?") else search
     for pair in query.split("&"):
         if "=" not in pair:
@@ -61,17 +71,35 @@ def parse_view(search):
         name, value = pair.split("=", 1)
         name = unquote(name)
         value = unquote(value).strip()
-        if name == "status" and value.lower() in FILTERS:
-            view["status"] = value.lower()
+        if name == "status":
+            if value.lower() in FILTERS:
+                view["status"] = value.lower()
+            elif value:
+                rejected.append("status=%s is not one of %s" % (_shown(value), ", ".join(FILTERS)))
         elif name == "page":
-            view["page"] = _positive_int(value) or 1
+            page = _positive_int(value)
+            if page is None and value:
+                rejected.append("page=%s is not a page number" % _shown(value))
+            view["page"] = page or 1
         elif name == "size":
             size = _positive_int(value)
-            view["size"] = size if size in api.PAGE_SIZES else DEFAULT_SIZE
+            if size in api.PAGE_SIZES:
+                view["size"] = size
+            elif value:
+                sizes = [str(choice) for choice in api.PAGE_SIZES]
+                rejected.append("size=%s is not %s or %s" % (_shown(value), ", ".join(sizes[:-1]), sizes[-1]))
         elif name == "job":
             job_id = _positive_int(value)
-            view["job"] = job_id if job_id is not None and job_id <= jobs.MAX_JOB_ID else None
-    return view
+            if job_id is not None and job_id <= jobs.MAX_JOB_ID:
+                view["job"] = job_id
+            elif value:
+                rejected.append("job=%s is not a job id" % _shown(value))
+    return view, rejected
+
+
+def _shown(value):
+    # A value pasted into the address can be any length; a notice quotes its start.
+    return value if len(value) <= 40 else value[:40] + "…"
 
 
 def format_view(view):

@@ -58,6 +58,9 @@ def test_garbage_in_address_falls_back(console):
     expect(console.page_label).to_have_text("Page 1")
     expect(console.page_size).to_have_value("25")
     expect(console.detail).to_be_hidden()
+    expect(console.notice).to_have_text(
+        "Part of the address was left out: status=bogus is not one of all, pending, running, done, canceled; "
+        "page=-4 is not a page number; size=7 is not 25, 50 or 100; job=abc is not a job id.")
     # The address is rewritten to the view on screen, so a copied link shows the same.
     expect(console.page).to_have_url(re.compile(r"/$"))
 

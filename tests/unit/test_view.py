@@ -193,6 +193,27 @@ def test_parse_view_sizes_are_page_sizes():
         assert view.parse_view("?size=%d" % size)["size"] == size
 
 
+@pytest.mark.parametrize("search, expected", [
+    ("", []),
+    ("?status=pending&page=2&size=50&job=7", []),
+    ("?job=&page=&size=&status=", []),
+    ("?utm_source=mail", []),
+    ("?status=bogus", ["status=bogus is not one of all, pending, running, done, canceled"]),
+    ("?page=-4", ["page=-4 is not a page number"]),
+    ("?size=7", ["size=7 is not 25, 50 or 100"]),
+    ("?job=abc&job=0", ["job=abc is not a job id", "job=0 is not a job id"]),
+    ("?job=9223372036854775808", ["job=9223372036854775808 is not a job id"]),
+])
+def test_rejected_values_named(search, expected):
+    assert view.rejected_values(search) == expected
+
+
+def test_rejected_values_shortens_long_value():
+    (phrase,) = view.rejected_values("?job=" + "x" * 500)
+
+    assert phrase == "job=" + "x" * 40 + "… is not a job id"
+
+
 # --- format_view --------------------------------------------------------------
 
 
