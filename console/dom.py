@@ -23,9 +23,9 @@ def missing(value):
     return value is None or is_none(value)
 
 
-def clone_template(template_id):
-    """Return a fresh copy of the first element of a ``<template>``."""
-    return by_id(template_id).content.firstElementChild.cloneNode(True)
+def template_row(template_id):
+    """Return the first element of a ``<template>``, to copy with ``cloneNode(True)``."""
+    return by_id(template_id).content.firstElementChild
 
 
 class TimeDisplay:

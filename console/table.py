@@ -8,15 +8,15 @@ are handled by one listener on the table body, not one per row.
 
 from console import jobs as jobmodel
 from console import timefmt
-from console.dom import clone_template
+from console.dom import template_row
 from console.patch import Patcher
 
 
 class Row:
-    def __init__(self, job_id):
+    def __init__(self, job_id, template):
         self.job_id = job_id
-        self.tr = clone_template("row-template")
-        self.tr.dataset.jobId = str(job_id)
+        self.tr = template.cloneNode(True)
+        self.tr.setAttribute("data-job-id", str(job_id))
         cells = self.tr.children
         self.select = cells[0].firstElementChild
         self.id_cell = cells[1].firstElementChild
@@ -60,6 +60,8 @@ class JobTable:
         self.highlight_until = {}
         self.selection = set()
         self.placeholder = tbody.firstElementChild
+        # The row template's <tr>, looked up once: every new row is a copy of it.
+        self.template = template_row("row-template")
         # The clock second of the last update_times pass over every row.
         self.timed_second = None
 
@@ -80,7 +82,7 @@ class JobTable:
         for job in job_list:
             row = self.rows.get(job["job_id"])
             if row is None:
-                row = Row(job["job_id"])
+                row = Row(job["job_id"], self.template)
                 self.rows[job["job_id"]] = row
             elif row.job == job:
                 # Same fields as the row shows: its cells already match.
