@@ -252,8 +252,7 @@ class Console(CreateMixin, CancelMixin):
         if api.is_unreachable(counts.status):
             return self._unreachable_text(counts)
         if counts.status >= 500:
-            return ("The jobs API failed with status %d when asked for its counts. The console retries by itself; "
-                    "if this persists, check the API's log." % counts.status)
+            return with_retry_advice("The jobs API failed with status %d when asked for its counts." % counts.status)
         if not counts.ok or not isinstance(counts.body, dict) or "pending_count" not in counts.body:
             # Anything else at GET / means serve.py points at something that is not the jobs API.
             return ("The server behind %s answered GET / with status %d and no job counts, so it does not look "
@@ -423,13 +422,11 @@ class Console(CreateMixin, CancelMixin):
     def _list_failure(self, reply):
         """Return the sentence for a job list request that came back without a list."""
         if reply.status >= 500:
-            return ("The jobs API failed with status %d when asked for the job list. The console retries by itself; "
-                    "if this persists, check the API's log." % reply.status)
+            return with_retry_advice("The jobs API failed with status %d when asked for the job list." % reply.status)
         return api.describe_error(reply.status, reply.body)
 
     def _unreadable_list_text(self, problem):
-        return ("The jobs API sent a job list the console cannot read: %s. The console retries by itself; "
-                "if this persists, check the API's log." % problem)
+        return with_retry_advice("The jobs API sent a job list the console cannot read: %s." % problem)
 
     async def _load_job(self, job_id, generation):
         reply = await send("GET", api.job_url(self.base, job_id), self.skew)
@@ -442,8 +439,7 @@ class Console(CreateMixin, CancelMixin):
             return None
         problem = jobmodel.job_problem(reply.body)
         if problem is not None:
-            return ("The jobs API sent job %d in a form the console cannot read: %s. The console retries by itself; "
-                    "if this persists, check the API's log." % (job_id, problem))
+            return with_retry_advice("The jobs API sent job %d in a form the console cannot read: %s." % (job_id, problem))
         history = []
         for page in range(10):
             part = await send("GET", api.history_url(self.base, job_id, page * 100, 100), self.skew)
@@ -820,6 +816,11 @@ class Console(CreateMixin, CancelMixin):
         else:
             self._notice("Exported %s as %s." % (count, kind.upper()), False)
 
+
+
+def with_retry_advice(fact):
+    """Return a failed refresh's sentence followed by what happens next and what to check."""
+    return fact + " The console retries by itself; if this persists, check the API's log."
 
 
 def main():
