@@ -817,7 +817,6 @@ class Console(CreateMixin, CancelMixin):
             self._notice("Exported %s as %s." % (count, kind.upper()), False)
 
 
-
 def with_retry_advice(fact):
     """Return a failed refresh's sentence followed by what happens next and what to check."""
     return fact + " The console retries by itself; if this persists, check the API's log."
