@@ -58,3 +58,31 @@ def test_incomplete_time_refused(console, stack):
     console.create_button.click()
     expect(console.create_at_error).to_have_text("Choose a date and time, or pick Run now.")
     assert stack.relay.posts() == []
+
+
+# --- Layout --------------------------------------------------------------------
+
+
+def test_batch_form_fits_its_panel(console):
+    console.create_count.fill("5")
+    console.schedule("2030-01-15T14:00")
+    expect(console.create_until).to_be_visible()
+    fields = {
+        "message": console.create_message,
+        "count": console.create_count,
+        "When fieldset": console.create_when,
+        "start": console.create_at,
+        "end": console.create_until,
+        "button": console.create_button,
+    }
+    for width in (320, 380, 960, 1280, 1920):
+        console.page.set_viewport_size({"width": width, "height": 900})
+        form = console.create_form.bounding_box()
+        panel = console.create_panel.bounding_box()
+        assert form["x"] + form["width"] <= panel["x"] + panel["width"], "form wider than its panel at %d px" % width
+        for name, locator in fields.items():
+            box = locator.bounding_box()
+            right = box["x"] + box["width"]
+            assert right <= form["x"] + form["width"] + 0.5, "%s ends at %.1f, past the form's %.1f at %d px" % (
+                name, right, form["x"] + form["width"], width)
+        assert console.page.evaluate("document.documentElement.scrollWidth") <= width
