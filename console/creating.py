@@ -23,18 +23,35 @@ class CreateMixin:
         if later and not str(field.value):
             field.value = self._local_input_value(self.times.now() + 3600)
         try:
-            count = bulk.parse_count(str(by_id("create-count").value))
+            count = self._read_count()
             self._set_text("create-count-error", "")
         except ValueError as error:
-            count = 1
+            count = None
             self._set_text("create-count-error", str(error))
-        spread = later and count > 1
+        spread = later and count is not None and count > 1
         by_id("spread-label").hidden = not spread
         until = by_id("create-until")
         if spread and not str(until.value):
             until.value = self._local_input_value(self.times.now() + 7200)
-        self._set_text("create-submit", "Create job" if count == 1 else "Create %d jobs" % count)
+        self._set_text("create-submit", self._submit_label(count))
         self._update_preview()
+
+    def _read_count(self):
+        """Return the batch size in the form, or raise ValueError with a sentence."""
+        field = by_id("create-count")
+        # A number field's value is "" both when it is empty and when its text is
+        # not a number, such as "e". Only badInput distinguishes the two.
+        if bool(field.validity.badInput):
+            raise ValueError("The text in How many is not a number. Enter a whole number from 1 to %d."
+                             % bulk.MAX_BATCH)
+        return bulk.parse_count(str(field.value))
+
+    @staticmethod
+    def _submit_label(count):
+        # None is an invalid count: the button then names no number.
+        if count is None:
+            return "Create"
+        return "Create job" if count == 1 else "Create %d jobs" % count
 
     def _local_input_value(self, epoch):
         return "%04d-%02d-%02dT%02d:%02d" % self.times.parts(epoch)[:5]
@@ -76,16 +93,22 @@ class CreateMixin:
             local_parts[:5] + (self.times.zone_name,) + utc_parts[:5])
 
     def _batch_size(self):
+        """Return the batch size in the form, or None when the count is invalid."""
         try:
-            return bulk.parse_count(str(by_id("create-count").value))
+            return self._read_count()
         except ValueError:
-            return 1
+            return None
 
     def _update_preview(self):
         count = self._batch_size()
         if not bool(by_id("when-later").checked):
-            text = "The job runs as soon as it is created." if count == 1 else \
-                "The %d jobs run as soon as they are created." % count
+            # With an invalid count the preview stays empty, and the count's error is shown instead.
+            if count is None:
+                text = ""
+            elif count == 1:
+                text = "The job runs as soon as it is created."
+            else:
+                text = "The %d jobs run as soon as they are created." % count
             self._set_text("create-preview", text)
             return
         try:
@@ -99,7 +122,7 @@ class CreateMixin:
             text += ", in " + timefmt.format_relative(epoch, now)[3:]
         else:
             text += ", which is in the past: the job runs at once"
-        if count > 1:
+        if count is not None and count > 1:
             try:
                 end, end_warning = self._scheduled_instant("create-until")
                 bulk.spread_times(epoch, end, count)
@@ -139,7 +162,7 @@ class CreateMixin:
                       "create-summary", "notice"):
             self._set_text(field, "")
         try:
-            count = bulk.parse_count(str(by_id("create-count").value))
+            count = self._read_count()
         except ValueError as error:
             self._set_text("create-count-error", str(error))
             return

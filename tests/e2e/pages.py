@@ -73,6 +73,7 @@ class ConsolePage:
         self.create_until = page.get_by_label("Spread until, local date and time")
         self.create_summary = page.locator("#create-summary")
         self.create_progress = page.locator("#create-progress")
+        self.create_count_error = page.locator("#create-count-error")
         self.create_panel = page.get_by_role("region", name="New job")
         self.create_form = page.locator("#create-form")
         self.create_when = page.get_by_role("group", name="When")

@@ -60,6 +60,44 @@ def test_incomplete_time_refused(console, stack):
     assert stack.relay.posts() == []
 
 
+# --- How many ----------------------------------------------------------------
+
+NOT_A_NUMBER = "The text in How many is not a number. Enter a whole number from 1 to 500."
+
+
+def test_count_not_a_number_blocks_create(console, stack):
+    console.create_count.fill("")
+    # A number field accepts "e" (for 1e3) but then has the value "", which used to mean one job.
+    console.create_count.press_sequentially("e")
+    expect(console.create_count_error).to_have_text(NOT_A_NUMBER)
+    expect(console.create_button).to_have_text("Create")
+    expect(console.create_preview).to_have_text("")
+    console.create_button.click()
+    expect(console.create_count_error).to_have_text(NOT_A_NUMBER)
+    expect(console.create_button).to_be_enabled()
+    expect(console.notice).to_have_text("")
+    assert stack.relay.posts() == []
+
+
+def test_count_error_clears_when_fixed(console):
+    console.create_count.fill("")
+    console.create_count.press_sequentially("e")
+    expect(console.create_count_error).to_have_text(NOT_A_NUMBER)
+    console.create_count.fill("3")
+    expect(console.create_count_error).to_have_text("")
+    expect(console.create_button).to_have_text("Create 3 jobs")
+    console.create_count.fill("")
+    # An empty field still means one job.
+    expect(console.create_count_error).to_have_text("")
+    expect(console.create_button).to_have_text("Create job")
+
+
+def test_count_out_of_range_names_no_count(console):
+    console.create_count.fill("501")
+    expect(console.create_count_error).to_have_text("Create from 1 to 500 jobs at a time, not 501.")
+    expect(console.create_button).to_have_text("Create")
+
+
 # --- Layout --------------------------------------------------------------------
 
 
