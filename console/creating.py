@@ -19,9 +19,14 @@ class CreateMixin:
     def _sync_create_mode(self):
         later = bool(by_id("when-later").checked)
         field = by_id("create-at")
-        field.disabled = not later
-        if later and not str(field.value):
+        # Suggest a time only as the field becomes enabled. A field the user emptied
+        # stays empty, so the error that reports it matches what the field shows.
+        if later and bool(field.disabled) and not str(field.value):
             field.value = self._local_input_value(self.times.now() + 3600)
+        field.disabled = not later
+        if not later:
+            # An error about the scheduled time no longer applies once Run now is chosen.
+            self._set_text("create-at-error", "")
         try:
             count = self._read_count()
             self._set_text("create-count-error", "")
@@ -29,10 +34,11 @@ class CreateMixin:
             count = None
             self._set_text("create-count-error", str(error))
         spread = later and count is not None and count > 1
-        by_id("spread-label").hidden = not spread
+        spread_label = by_id("spread-label")
         until = by_id("create-until")
-        if spread and not str(until.value):
+        if spread and bool(spread_label.hidden) and not str(until.value):
             until.value = self._local_input_value(self.times.now() + 7200)
+        spread_label.hidden = not spread
         self._set_text("create-submit", self._submit_label(count))
         self._update_preview()
 
@@ -59,6 +65,8 @@ class CreateMixin:
     def _scheduled_instant(self, field_id="create-at"):
         """Return (epoch, warning) of a local date-time field; raises ValueError with a sentence."""
         text = str(by_id(field_id).value)
+        if not text.strip() and field_id == "create-until":
+            raise ValueError("Choose when the window ends, or set How many to 1.")
         year, month, day, hour, minute = timefmt.parse_local_input(text)
         if self.times.utc:
             epoch = timefmt.days_from_civil(year, month, day) * 86400 + hour * 3600 + minute * 60
@@ -114,7 +122,7 @@ class CreateMixin:
         try:
             epoch, warning = self._scheduled_instant()
         except ValueError as error:
-            self._set_text("create-preview", str(error))
+            self._show_preview_error(str(error))
             return
         now = self.times.now()
         text = self._describe_instant(epoch)
@@ -127,13 +135,19 @@ class CreateMixin:
                 end, end_warning = self._scheduled_instant("create-until")
                 bulk.spread_times(epoch, end, count)
             except ValueError as error:
-                self._set_text("create-preview", str(error))
+                self._show_preview_error(str(error))
                 return
             step = (end - epoch) / (count - 1)
             text = "%d jobs from %s until %s, one every %s" % (
                 count, text, self._describe_instant(end), timefmt.format_duration(step))
             warning += end_warning
         self._set_text("create-preview", text + "." + warning)
+
+    def _show_preview_error(self, text):
+        # After a rejected submit the field's error already shows this sentence, so the
+        # preview stays empty until typing in the field clears that error.
+        same = str(by_id("create-at-error").textContent) == text
+        self._set_text("create-preview", "" if same else text)
 
     def on_schedule_input(self, event):
         self._set_text("create-at-error", "")

@@ -60,6 +60,49 @@ def test_incomplete_time_refused(console, stack):
     assert stack.relay.posts() == []
 
 
+# --- An emptied date stays empty ---------------------------------------------
+
+
+def test_emptied_time_stays_empty(console, stack):
+    console.run_later.check()
+    expect(console.create_at).not_to_have_value("")
+    console.create_at.fill("")
+    expect(console.create_preview).to_have_text("Choose a date and time, or pick Run now.")
+    console.create_button.click()
+    expect(console.create_at_error).to_have_text("Choose a date and time, or pick Run now.")
+    expect(console.create_button).to_be_enabled()
+    expect(console.create_at).to_have_value("")
+    expect(console.create_preview).to_be_hidden()
+    assert stack.relay.posts() == []
+    # Typing in the field clears its error, and the preview describes the new time.
+    console.create_at.fill("2030-01-15T14:00")
+    expect(console.create_at_error).to_have_text("")
+    expect(console.create_preview).to_contain_text("2030-01-15 14:00 your time")
+
+
+def test_reopened_time_suggested_again(console):
+    console.run_later.check()
+    console.create_at.fill("")
+    console.run_now.check()
+    console.run_later.check()
+    # Choosing At again opens the field with a time an hour ahead, as on the first choice.
+    # The field drops the seconds, so the preview reads 58 or 59 min.
+    expect(console.create_at).to_have_value(re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d$"))
+    expect(console.create_preview).to_have_text(re.compile(r", in 5[89] min\.$"))
+
+
+def test_emptied_window_end_stays_empty(console, stack):
+    console.create_count.fill("3")
+    console.run_later.check()
+    expect(console.create_until).not_to_have_value("")
+    console.create_until.fill("")
+    console.create_button.click()
+    expect(console.create_at_error).to_have_text("Choose when the window ends, or set How many to 1.")
+    expect(console.create_until).to_have_value("")
+    expect(console.create_preview).to_be_hidden()
+    assert stack.relay.posts() == []
+
+
 # --- How many ----------------------------------------------------------------
 
 NOT_A_NUMBER = "The text in How many is not a number. Enter a whole number from 1 to 500."
