@@ -64,24 +64,40 @@ class CreateMixin:
 
     def _scheduled_instant(self, field_id="create-at"):
         """Return (epoch, warning) of a local date-time field; raises ValueError with a sentence."""
+        subject = "The end of the window" if field_id == "create-until" else "The scheduled time"
         text = str(by_id(field_id).value)
         if not text.strip() and field_id == "create-until":
             raise ValueError("Choose when the window ends, or set How many to 1.")
+        # A year past 9999 has more than four digits, which parse_local_input rejects as malformed.
+        year = timefmt.local_input_year(text)
+        if year is not None and year > 9999:
+            raise self._range_error(1, subject)
         year, month, day, hour, minute = timefmt.parse_local_input(text)
         if self.times.utc:
             epoch = timefmt.days_from_civil(year, month, day) * 86400 + hour * 3600 + minute * 60
+            side = timefmt.api_range_side(epoch)
+            if side:
+                raise self._range_error(side, subject)
             return epoch, ""
         # setFullYear, because the Date constructor maps years 0 to 99 to 1900 to 1999.
         stamp = js.Date.new(2000, 0, 1, 0, 0, 0, 0)
         stamp.setFullYear(year, month - 1, day)
         stamp.setHours(hour, minute, 0, 0)
+        # A local time near either end of the years 1 to 9999 can fall outside them in UTC,
+        # where toISOString() writes six-digit years that parse_api_time rejects.
+        utc_year = int(stamp.getUTCFullYear())
+        if not 1 <= utc_year <= 9999:
+            raise self._range_error(-1 if utc_year < 1 else 1, subject)
+        # Not getTime(): in MicroPython 1.28 a millisecond count that needs more than
+        # 32 bits reaches Python wrong, so 9999-12-31 came out as a day in 1969.
         epoch = timefmt.parse_api_time(str(stamp.toISOString()))
         warning = ""
         if int(stamp.getHours()) != hour or int(stamp.getMinutes()) != minute:
             warning = (" %02d:%02d does not exist on that day in %s (the clocks change), so %02d:%02d is used."
                        % (hour, minute, self.times.zone_name, int(stamp.getHours()), int(stamp.getMinutes())))
-        else:
+        elif epoch + 3 * 3600 < timefmt.API_END:
             # When clocks go back, a wall time happens twice; the browser picks the first.
+            # The check looks 3 h ahead, and TimeDisplay.local_offset fails past year 9999.
             later_offset = self.times.local_offset(epoch + 3 * 3600)
             shift = self.times.local_offset(epoch) - later_offset
             if shift > 0:
@@ -91,6 +107,34 @@ class CreateMixin:
                                " is used." % (hour, minute, self.times.zone_name,
                                               timefmt.format_offset(self.times.local_offset(epoch))))
         return epoch, warning
+
+    def _range_error(self, side, subject):
+        """Return the ValueError for a time before (side -1) or after (side 1) what the API can store."""
+        if side < 0:
+            limit = timefmt.API_EARLIEST
+            text = "%s is before %s, the earliest time the jobs API can store. Choose a later time."
+        else:
+            # The form picks whole minutes, so its latest choice is the range's last minute.
+            limit = timefmt.API_END - 60
+            text = "%s is after %s, the latest time the jobs API can store. Choose an earlier time."
+        utc_text = "%04d-%02d-%02d %02d:%02d UTC" % timefmt.split_epoch(limit)[:5]
+        if not self.times.utc:
+            utc_text += " (%s your time)" % self._limit_in_zone(limit, side < 0)
+        return ValueError(text % (subject, utc_text))
+
+    def _limit_in_zone(self, limit, round_up):
+        """Return the browser zone's wall time of a limit instant, as ``YYYY-MM-DD HH:MM``.
+
+        Zone data gives early years local mean time, with offsets in seconds
+        (Tokyo's is +09:18:59), so the wall time is rounded to the whole minute
+        that stays inside the range.
+        """
+        stamp = js.Date.new(float(limit) * 1000)
+        days = timefmt.days_from_civil(int(stamp.getFullYear()), int(stamp.getMonth()) + 1, int(stamp.getDate()))
+        wall = days * 86400 + int(stamp.getHours()) * 3600 + int(stamp.getMinutes()) * 60 + int(stamp.getSeconds())
+        if round_up:
+            wall = -(-wall // 60) * 60
+        return "%04d-%02d-%02d %02d:%02d" % timefmt.split_epoch(wall)[:5]
 
     def _describe_instant(self, epoch):
         utc_parts = timefmt.split_epoch(epoch)

@@ -238,3 +238,32 @@ def parse_local_input(text):
     if day != int(value[8:10]):
         raise ValueError("That date does not exist.")
     return year, month, day, hour, minute
+
+
+# The jobs API stores times as Python datetimes, which support the years 1 to
+# 9999, and rejects any other year. The range in epoch seconds, UTC:
+API_EARLIEST = days_from_civil(1, 1, 1) * SECONDS_PER_DAY
+API_END = days_from_civil(10000, 1, 1) * SECONDS_PER_DAY  # the first instant past the range
+
+
+def api_range_side(epoch):
+    """Place an instant against the range the jobs API can store: -1 before it, 1 after it, 0 inside."""
+    if epoch < API_EARLIEST:
+        return -1
+    if epoch >= API_END:
+        return 1
+    return 0
+
+
+def local_input_year(text):
+    """Return the year at the start of a ``datetime-local`` value, or None when it starts with no digits.
+
+    Browsers allow years up to 275760 in that field, and parse_local_input
+    reads four digits only, so the form checks for longer years with this.
+    """
+    value = (text or "").strip()
+    digits = value.split("-", 1)[0]
+    # The length check keeps out non-ASCII digits, which CPython's isdigit() accepts.
+    if not digits or len(digits.encode()) != len(digits) or not digits.isdigit():
+        return None
+    return int(digits)

@@ -1,6 +1,7 @@
 """Creating jobs: now, at a local time, one job per click, and API errors."""
 
 import re
+import urllib.parse
 
 import pytest
 from playwright.sync_api import expect
@@ -58,6 +59,90 @@ def test_incomplete_time_refused(console, stack):
     console.create_button.click()
     expect(console.create_at_error).to_have_text("Choose a date and time, or pick Run now.")
     assert stack.relay.posts() == []
+
+
+# --- Times the jobs API cannot store: it keeps the years 1 to 9999 in UTC ----
+
+LATE_NEW_YORK = ("The scheduled time is after 9999-12-31 23:59 UTC (9999-12-31 18:59 your time), "
+                 "the latest time the jobs API can store. Choose an earlier time.")
+
+
+@pytest.mark.parametrize("timezone_id", ["America/New_York"])
+@pytest.mark.parametrize("local_value", ["9999-12-31T23:59", "9999-12-31T19:00", "10000-01-01T00:00"])
+def test_time_past_year_9999_explained(console, stack, timezone_id, local_value):
+    console.schedule(local_value)
+    expect(console.create_preview).to_have_text(LATE_NEW_YORK)
+    console.create_button.click()
+    expect(console.create_at_error).to_have_text(LATE_NEW_YORK)
+    # The sentence shows once, in the field's error, not in the preview as well.
+    expect(console.create_preview).to_be_hidden()
+    expect(console.create_error).to_have_text("")
+    assert stack.relay.posts() == []
+
+
+@pytest.mark.parametrize("timezone_id", ["America/New_York"])
+def test_run_now_clears_time_error(console, timezone_id):
+    console.schedule("9999-12-31T23:59")
+    console.create_button.click()
+    expect(console.create_at_error).to_have_text(LATE_NEW_YORK)
+    console.run_now.check()
+    expect(console.create_at_error).to_have_text("")
+    expect(console.create_preview).to_have_text("The job runs as soon as it is created.")
+
+
+@pytest.mark.parametrize("timezone_id", ["America/New_York"])
+def test_last_storable_minute_created(console, stack, timezone_id):
+    # 18:59 in New York is 23:59 UTC, and looking 3 h past it for a clock change must not fail.
+    console.schedule("9999-12-31T18:59")
+    expect(console.create_preview).to_have_text(re.compile(
+        r"^9999-12-31 18:59 your time \(America/New_York\) = 9999-12-31 23:59 UTC, in \d+ y\.$"))
+    job_id = console.create_job("last minute")
+    assert stack.api.job(job_id)["next_attempt_at"] == "9999-12-31T23:59:00.000000"
+
+
+@pytest.mark.parametrize("timezone_id", ["Asia/Tokyo"])
+def test_time_before_year_1_explained(console, stack, timezone_id):
+    # Zone data gives Tokyo local mean time, UTC+09:18:59, in year 1, so 0001-01-01 09:18
+    # there is still year 0 in UTC.
+    early = ("The scheduled time is before 0001-01-01 00:00 UTC (0001-01-01 09:19 your time), "
+             "the earliest time the jobs API can store. Choose a later time.")
+    for local_value in ("0001-01-01T00:00", "0001-01-01T09:18"):
+        console.schedule(local_value)
+        expect(console.create_preview).to_have_text(early)
+        console.create_button.click()
+        expect(console.create_at_error).to_have_text(early)
+    assert stack.relay.posts() == []
+    console.schedule("0001-01-01T09:19")
+    expect(console.create_preview).to_contain_text("which is in the past: the job runs at once")
+    console.create_job("first minute")
+    sent = [urllib.parse.parse_qs(urllib.parse.urlsplit(path).query) for path in stack.relay.posts()]
+    assert [query["next_attempt_at"] for query in sent] == [["0001-01-01T00:00:01.000000"]]
+
+
+@pytest.mark.parametrize("timezone_id", ["America/New_York"])
+def test_window_end_past_year_9999_explained(console, stack, timezone_id):
+    late_end = ("The end of the window is after 9999-12-31 23:59 UTC (9999-12-31 18:59 your time), "
+                "the latest time the jobs API can store. Choose an earlier time.")
+    console.create_count.fill("3")
+    console.schedule("9999-12-31T12:00")
+    console.create_until.fill("9999-12-31T23:59")
+    expect(console.create_preview).to_have_text(late_end)
+    console.create_button.click()
+    expect(console.create_at_error).to_have_text(late_end)
+    assert stack.relay.posts() == []
+
+
+@pytest.mark.parametrize("timezone_id", ["America/New_York"])
+def test_utc_mode_names_limit_in_utc(console, stack, timezone_id):
+    console.zone_toggle.click()
+    expect(console.zone_label).to_have_text("Times in UTC")
+    console.run_later.check()
+    console.create_at_utc.fill("10000-01-01T00:00")
+    expect(console.create_preview).to_have_text(
+        "The scheduled time is after 9999-12-31 23:59 UTC, the latest time the jobs API can store. "
+        "Choose an earlier time.")
+    console.create_at_utc.fill("9999-12-31T23:59")
+    expect(console.create_preview).to_have_text(re.compile(r"^9999-12-31 23:59 UTC, in \d+ y\.$"))
 
 
 # --- An emptied date stays empty ---------------------------------------------

@@ -471,3 +471,52 @@ def test_parse_local_input_malformed(text):
 def test_relative_far_future_in_years(days, expected):
     now = 1_800_000_000.0
     assert timefmt.format_relative(now + days * 86400 + 1, now) == expected
+
+
+# --- The range of times the jobs API can store: the years 1 to 9999 in UTC ----
+
+
+def test_api_range_matches_python_datetime():
+    # The API keeps times as Python datetimes, so datetime.min and datetime.max bound it.
+    assert timefmt.API_EARLIEST == utc_epoch(*datetime.min.timetuple()[:6])
+    assert timefmt.API_END == utc_epoch(*datetime.max.timetuple()[:6]) + 1
+
+
+@pytest.mark.parametrize("fields", [(1, 1, 1), (1, 1, 1, 0, 0, 1), (1970, 1, 1), (9999, 12, 31, 23, 59, 59)])
+def test_api_range_side_inside(fields):
+    assert timefmt.api_range_side(utc_epoch(*fields)) == 0
+
+
+def test_api_range_side_edges():
+    assert timefmt.api_range_side(timefmt.API_EARLIEST - 1) == -1
+    assert timefmt.api_range_side(timefmt.API_EARLIEST - 0.001) == -1
+    assert timefmt.api_range_side(timefmt.API_EARLIEST) == 0
+    assert timefmt.api_range_side(timefmt.API_END - 0.001) == 0
+    assert timefmt.api_range_side(timefmt.API_END) == 1
+    assert timefmt.api_range_side(timefmt.API_END + 86400 * 366) == 1
+
+
+def test_api_range_side_year_0_and_10000():
+    # datetime cannot build these years, so the epochs come from the module's own calendar.
+    year_0 = timefmt.days_from_civil(0, 12, 31) * 86400 + 23 * 3600 + 59 * 60
+    year_10000 = timefmt.days_from_civil(10000, 1, 1) * 86400 + 4 * 3600 + 59 * 60
+    assert timefmt.api_range_side(year_0) == -1
+    assert timefmt.api_range_side(year_10000) == 1
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("2026-12-04T19:37", 2026),
+    (" 0001-01-01T00:00", 1),
+    ("9999-12-31T23:59", 9999),
+    ("10000-01-01T00:00", 10000),
+    ("275760-09-13T00:00", 275760),
+    ("2026", 2026),
+])
+def test_local_input_year_read(text, expected):
+    assert timefmt.local_input_year(text) == expected
+
+
+@pytest.mark.parametrize("text", [None, "", "   ", "tomorrow", "-2026-12-04T19:37", "+10000-01-01T00:00",
+                                  "２０２６-12-04T19:37", "20²6-12-04T19:37"])
+def test_local_input_year_absent(text):
+    assert timefmt.local_input_year(text) is None
