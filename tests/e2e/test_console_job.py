@@ -69,6 +69,10 @@ def test_attempts_and_timeline(console, stack):
     console.go_to_job(str(job["job_id"]))
     expect(console.detail_attempt).to_have_text(str(runs))
     expect(console.timeline).to_have_count(len(history) + 1)
+    # Short segments cut their words, so the line below the bar gives each period in full.
+    segments = console.timeline.all_inner_texts()
+    expect(console.timeline_text).to_have_text(" → ".join(segments))
+    assert segments[0].startswith("Pending ")
 
 
 def test_close_job_with_button(console, stack):
@@ -86,3 +90,4 @@ def test_timeline_open_period_ticks(console, stack):
     # Only the clock moves now: no refresh redraws the panel.
     expect(console.timeline.last).to_have_text(re.compile(r"^Pending [0-4] s$"))
     expect(console.timeline.last).to_have_text(re.compile(r"^Pending [5-9] s$"))
+    expect(console.timeline_text).to_have_text(re.compile(r"^Pending \d+ s$"))
