@@ -49,10 +49,9 @@ class TimeDisplay:
 
     def local_offset(self, epoch):
         """Return the browser zone's offset east of UTC in minutes at an instant."""
-        # Offsets change on quarter hours in the tz database since about 1900, so one look-up
-        # per 15 min is exact for those times.
-        # NOTE: earlier local mean times have offsets with seconds (Tokyo +09:18:59), which
-        # whole minutes round, so times before about 1900 can show a minute off.
+        # Offsets change on quarter hours, so one look-up per 15 min is exact for modern times.
+        # NOTE: older offsets can have seconds (Tokyo +09:18:59 before 1888, Liberia -00:44:30
+        # until 1972, per the tz database), which whole minutes round, so such times can be a minute off.
         bucket = int(epoch // 900)
         offset = self._offsets.get(bucket)
         if offset is None:
