@@ -162,12 +162,18 @@ def test_cancel_unanswered_after_acting(console, stack):
     expect(console.row_status(job["job_id"])).to_have_text("Canceled")
 
 
-def test_bulk_cancel_unanswered_after_acting(console, stack):
-    ids = [stack.api.create_far_future("bulk without reply %d" % index)["job_id"] for index in range(3)]
+def _ask_bulk_cancel_of_new_jobs(console, stack, label, count):
+    """Create count pending jobs, select all of them and open the bulk cancel dialog; return their ids."""
+    ids = [stack.api.create_far_future("%s %d" % (label, index))["job_id"] for index in range(count)]
     console.page.reload()
     console.wait_ready()
     console.select_all.check()
     console.bulk_cancel.click()
+    return ids
+
+
+def test_bulk_cancel_unanswered_after_acting(console, stack):
+    ids = _ask_bulk_cancel_of_new_jobs(console, stack, "bulk without reply", 3)
     stack.relay.drop_replies = True
     console.bulk_confirm.click()
     newest = max(ids)
@@ -180,11 +186,7 @@ def test_bulk_cancel_unanswered_after_acting(console, stack):
 
 
 def test_escape_keeps_running_bulk_dialog(console, stack):
-    ids = [stack.api.create_far_future("slow bulk %d" % index)["job_id"] for index in range(2)]
-    console.page.reload()
-    console.wait_ready()
-    console.select_all.check()
-    console.bulk_cancel.click()
+    ids = _ask_bulk_cancel_of_new_jobs(console, stack, "slow bulk", 2)
     stack.relay.delay = 1.0
     console.bulk_confirm.click()
     console.page.keyboard.press("Escape")
