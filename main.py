@@ -81,6 +81,8 @@ class Console(CreateMixin, CancelMixin):
         self.counts_read_at = None
         self.last_tick_second = -1
         self.cancel_job_id = None
+        # True while the cancel dialog's request is in flight.
+        self.cancel_sending = False
         self.creating = False
         self.generation = 0
         self.handlers = []
@@ -225,6 +227,10 @@ class Console(CreateMixin, CancelMixin):
         if failure:
             self.failures += 1
             self.failure_text = failure
+            if self.failures == 1 and self.notice_until is not None:
+                # Good news still fading, such as "answering again", is no longer true.
+                self.notice_until = None
+                self._set_text("notice", "")
             if self.view["job"]:
                 self.detail.show_unreachable(self.view["job"], failure)
             delay = min(BACKOFF_FIRST * (2 ** (self.failures - 1)), BACKOFF_MAX)
@@ -240,6 +246,7 @@ class Console(CreateMixin, CancelMixin):
             # The view changed, or a refresh was asked for, while this one was in flight.
             self.next_refresh_at = 0.0
         self._show_health()
+        self.sync_cancel_dialog()
         self.update_clock_texts()
 
     async def _load(self, generation):

@@ -54,6 +54,13 @@ def describe_ids(ids):
     return ", ".join(parts)
 
 
+def not_attempted_text(count):
+    """Return the sentence, with a leading space, for batch requests never sent, or "" for none."""
+    if count <= 0:
+        return ""
+    return " %d more %s not attempted." % (count, "was" if count == 1 else "were")
+
+
 def _range_text(first, last):
     if first == last:
         return str(first)

@@ -10,6 +10,7 @@ import asyncio
 from pyscript import document
 
 from console import api
+from console import bulk
 from console import jobs as jobmodel
 from console.client import send
 from console.dom import by_id
@@ -20,34 +21,45 @@ class CancelMixin:
         if self.view["job"]:
             self.ask_cancel(self.view["job"])
 
-    def ask_cancel(self, job_id):
-        self._set_text("notice", "")
+    def _known_job(self, job_id):
+        """Return the newest copy of a job that the list or the panel shows, or None."""
         job = self.table.job(job_id)
         if job is None and self.detail.job is not None and self.detail.job["job_id"] == job_id:
             job = self.detail.job
+        return job
+
+    def ask_cancel(self, job_id):
+        self._set_text("notice", "")
+        job = self._known_job(job_id)
         if job is not None and not jobmodel.is_cancelable(job):
             self._notice("Job %d %s: only pending jobs can be canceled." % (job_id, jobmodel.state_phrase(job)), True)
             return
         self.cancel_job_id = job_id
         self._set_text("cancel-title", "Cancel job %d?" % job_id)
-        if job is None:
-            # Neither the list nor the panel shows this job (yet), so its state is unknown here.
-            summary = ("The console has not loaded this job, so it cannot say whether the job is still pending. "
-                       "The API cancels only pending jobs. Canceling cannot be undone.")
-        elif jobmodel.outcome(job) == "retrying":
-            summary = "It has failed and waits to run again. Canceling cannot be undone."
-        else:
-            summary = "It has not started yet. Canceling cannot be undone."
-        if job is not None and job.get("message"):
-            # The message goes last, so its own punctuation ends the sentence.
-            summary = "%s Message: %s" % (summary, job["message"])
-        self._set_text("cancel-summary", summary)
+        self._set_text("cancel-summary", cancel_summary(job))
         self._set_text("cancel-confirm", "Cancel job %d" % job_id)
         self._set_text("cancel-error", "")
         by_id("cancel-reason").value = ""
         by_id("cancel-confirm").disabled = False
         by_id("cancel-dialog").showModal()
         by_id("cancel-reason").focus()
+
+    def sync_cancel_dialog(self):
+        """Keep an open cancel dialog true to the job's state as the last refresh read it."""
+        if self.cancel_job_id is None or self.cancel_sending or not bool(by_id("cancel-dialog").open):
+            return
+        job = self._known_job(self.cancel_job_id)
+        if job is None:
+            return
+        cancelable = jobmodel.is_cancelable(job)
+        if cancelable:
+            self._set_text("cancel-summary", cancel_summary(job))
+        else:
+            self._set_text("cancel-summary", "Job %d %s now: only pending jobs can be canceled." % (
+                self.cancel_job_id, jobmodel.state_phrase(job)))
+        confirm = by_id("cancel-confirm")
+        if bool(confirm.disabled) == cancelable:
+            confirm.disabled = not cancelable
 
     def on_cancel_submit(self, event):
         event.preventDefault()
@@ -66,11 +78,13 @@ class CancelMixin:
         if confirm.disabled:
             return
         confirm.disabled = True
+        self.cancel_sending = True
         reason = str(by_id("cancel-reason").value)
         try:
             reply = await send("POST", api.cancel_url(self.base, job_id, reason), self.skew)
         finally:
             confirm.disabled = False
+            self.cancel_sending = False
         dialog = by_id("cancel-dialog")
         if reply.ok and isinstance(reply.body, dict):
             dialog.close()
@@ -93,7 +107,7 @@ class CancelMixin:
         if api.may_have_acted(reply.status):
             # The API may have canceled the job before the connection failed.
             text = reply.error if reply.status == 0 else api.describe_error(reply.status, reply.body)
-            self._set_text("cancel-error", "No answer, so job %d may or may not have been canceled: %s The list "
+            self._set_text("cancel-error", "No confirmation, so job %d may or may not have been canceled: %s The list "
                            "shows its state once the API answers again." % (job_id, text))
             self.refresh_now()
             return
@@ -163,8 +177,12 @@ class CancelMixin:
         self.bulk_ids = ids
         noun = "job" if len(ids) == 1 else "jobs"
         self._set_text("bulk-title", "Cancel %d %s?" % (len(ids), noun))
-        self._set_text("bulk-summary", "These %d pending %s: %s. Canceling cannot be undone." % (
-            len(ids), noun, ", ".join(str(job_id) for job_id in ids)))
+        listed = ", ".join(str(job_id) for job_id in ids)
+        if len(ids) == 1:
+            summary = "This pending job: %s. Canceling cannot be undone." % listed
+        else:
+            summary = "These %d pending jobs: %s. Canceling cannot be undone." % (len(ids), listed)
+        self._set_text("bulk-summary", summary)
         self._set_text("bulk-confirm", "Cancel %d %s" % (len(ids), noun))
         self._set_text("bulk-keep", "Keep them")
         by_id("bulk-results").replaceChildren()
@@ -200,6 +218,8 @@ class CancelMixin:
         finally:
             self.bulk_running = False
             by_id("bulk-confirm").hidden = True
+            # The question is answered: the title now says what the list below it is.
+            self._set_text("bulk-title", "Bulk cancel finished")
             self._set_text("bulk-keep", "Close")
             self.set_selection([])
             self.refresh_now()
@@ -225,18 +245,18 @@ class CancelMixin:
                 canceled += 1
                 item.textContent = "Job %d canceled." % job_id
                 self._apply_job(reply.body)
-            elif api.is_unreachable(reply.status):
+            elif api.is_unreachable(reply.status) or api.may_have_acted(reply.status):
                 text = reply.error if reply.status == 0 else api.describe_error(reply.status, reply.body)
                 if api.may_have_acted(reply.status):
                     # The request went out, so this job may be canceled already.
                     unsure_id = job_id
-                    outcome = "no answer, so it may or may not have been canceled"
+                    outcome = "no confirmation, so it may or may not have been canceled"
                 else:
                     outcome = "not canceled"
+                left = ids[index + 1:]
                 line = "Job %d: %s (%s) Stopped here." % (job_id, outcome, text)
-                left = len(ids) - index - 1
                 if left:
-                    line += " %d more %s not attempted." % (left, "was" if left == 1 else "were")
+                    line += " Not attempted: %s." % bulk.describe_ids(left)
                 item.textContent = line
                 item.className = "failed"
                 results.append(item)
@@ -258,3 +278,26 @@ class CancelMixin:
         summary.textContent = text
         results.append(summary)
         return text, canceled < len(ids)
+
+
+# A message can be thousands of characters long; the dialog quotes its start.
+SUMMARY_MESSAGE_CHARS = 200
+
+
+def cancel_summary(job):
+    """Return the cancel dialog's sentence about a job (None when the console has not loaded it)."""
+    if job is None:
+        # Neither the list nor the panel shows this job (yet), so its state is unknown here.
+        return ("The console has not loaded this job, so it cannot say whether the job is still pending. "
+                "The API cancels only pending jobs. Canceling cannot be undone.")
+    if jobmodel.outcome(job) == "retrying":
+        summary = "It has failed and waits to run again. Canceling cannot be undone."
+    else:
+        summary = "It has not started yet. Canceling cannot be undone."
+    message = job.get("message")
+    if message:
+        if len(message) > SUMMARY_MESSAGE_CHARS:
+            message = message[:SUMMARY_MESSAGE_CHARS] + "…"
+        # The message goes last, so its own punctuation ends the sentence.
+        summary = "%s Message: %s" % (summary, message)
+    return summary

@@ -259,7 +259,7 @@ class CreateMixin:
             return
         if api.may_have_acted(reply.status):
             # A POST is never retried: the job may exist although no response came back.
-            self._set_text("create-error", "No answer from the jobs API, so the job may or may not have been created. "
+            self._set_text("create-error", "No confirmation from the jobs API, so the job may or may not have been created. "
                            "Check the list before you try again.")
             return
         self._set_text("create-error", "The job was not created. " + api.describe_error(reply.status, reply.body))
@@ -287,11 +287,12 @@ class CreateMixin:
             left = count - index - 1
             if api.may_have_acted(reply.status):
                 unsure = True
-                failure = ("Job %d of the batch got no answer, so it may or may not exist: check the list before "
-                           "you try again. %d more were not attempted." % (index + 1, left))
+                failure = ("Job %d of the batch got no confirmation, so it may or may not exist: check the list before "
+                           "you try again." % (index + 1))
             else:
-                failure = "Job %d of the batch was not created: %s %d more were not attempted." % (
-                    index + 1, api.describe_error(reply.status, reply.body), left)
+                failure = "Job %d of the batch was not created: %s" % (
+                    index + 1, api.describe_error(reply.status, reply.body))
+            failure += bulk.not_attempted_text(left)
             break
         progress.hidden = True
         # After an unanswered request, only the jobs the API confirmed are known to exist.

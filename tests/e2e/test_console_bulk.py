@@ -21,6 +21,7 @@ def test_select_all_and_cancel_all(console, stack):
     expect(console.bulk_summary).to_have_text("These 4 pending jobs: %s. Canceling cannot be undone." % listed)
     console.bulk_confirm.click()
     expect(console.bulk_results.last).to_have_text("4 of 4 canceled.")
+    expect(console.bulk_title).to_have_text("Bulk cancel finished")
     for job_id in ids:
         assert stack.api.job(job_id)["status"] == "CANCELED"
     console.bulk_keep.click()

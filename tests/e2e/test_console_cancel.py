@@ -55,15 +55,32 @@ def test_cancel_offered_for_pending_only(console, stack):
     expect(console.detail_cancel).to_be_hidden()
 
 
-def test_conflict_says_new_state(console, stack):
+def test_dialog_disables_cancel_once_job_runs(console, stack):
     # The job falls due in 3 s; the API starts it on the first request 2 s after that.
     start = time.time() + 3
     job = stack.api.create("race", time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(start)))
     expect(console.row_cancel(job["job_id"])).to_be_visible()
     console.ask_cancel(job["job_id"])
-    # Refreshes go on behind the open dialog and show the job starting.
+    # Refreshes go on behind the open dialog, show the job starting and update the dialog.
     expect(console.row_status(job["job_id"])).to_have_text("Running", timeout=30000)
-    expect(console.cancel_dialog).to_be_visible()
+    expect(console.cancel_summary).to_have_text(re.compile(
+        r"^Job %d (is running|has finished|has failed) now: only pending jobs can be canceled\.$" % job["job_id"]))
+    expect(console.cancel_confirm).to_be_disabled()
+
+
+def test_conflict_says_new_state(console, stack):
+    # With auto refresh off the dialog cannot learn that the job started: the API's 409 tells.
+    console.set_interval("off")
+    start = time.time() + 2
+    job = stack.api.create("race", time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(start)))
+    console.page.get_by_role("button", name="Refresh now").click()
+    expect(console.row_cancel(job["job_id"])).to_be_visible()
+    console.ask_cancel(job["job_id"])
+    deadline = time.time() + 30
+    while stack.api.job(job["job_id"])["status"] == "PENDING" and time.time() < deadline:
+        # Each request lets the simulator start due jobs.
+        time.sleep(0.5)
+    assert stack.api.job(job["job_id"])["status"] != "PENDING"
     console.cancel_confirm.click()
     expect(console.cancel_dialog).to_be_hidden()
     expect(console.notice).to_have_text(re.compile(
@@ -104,3 +121,23 @@ def test_cancel_dialog_tells_retry_from_new(console, stack):
     console.row_cancel(retrying["job_id"]).click()
     expect(console.cancel_summary).to_have_text(
         "It has failed and waits to run again. Canceling cannot be undone. Message: Temporary failure")
+
+
+def test_open_dialog_follows_job_state(console, stack):
+    job = stack.api.create_far_future("changes behind the dialog")
+    console.ask_cancel(job["job_id"])
+    expect(console.cancel_confirm).to_be_enabled()
+    # Canceled elsewhere while the dialog is open: the next refresh says so and disables the button.
+    stack.api.cancel(job["job_id"])
+    expect(console.cancel_summary).to_have_text(
+        "Job %d is canceled now: only pending jobs can be canceled." % job["job_id"])
+    expect(console.cancel_confirm).to_be_disabled()
+    console.cancel_keep.click()
+    expect(console.cancel_dialog).to_be_hidden()
+
+
+def test_dialog_quotes_start_of_long_message(console, stack):
+    job = stack.api.create_far_future("x" * 3000)
+    console.ask_cancel(job["job_id"])
+    expect(console.cancel_summary).to_have_text(
+        "It has not started yet. Canceling cannot be undone. Message: " + "x" * 200 + "…")

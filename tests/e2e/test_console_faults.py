@@ -53,6 +53,17 @@ def test_counts_server_error_in_words(console):
     expect(console.banner_text).to_be_hidden()
 
 
+def test_good_news_cleared_by_new_failure(console, stack):
+    stack.relay.stop()
+    expect(console.banner_text).to_be_visible()
+    stack.relay.start()
+    expect(console.notice).to_have_text("The jobs API is answering again.")
+    stack.relay.stop()
+    expect(console.banner_text).to_be_visible()
+    expect(console.notice).to_be_hidden()
+    stack.relay.start()
+
+
 def test_retry_now_button(console, stack):
     stack.relay.stop()
     expect(console.banner_text).to_be_visible()
@@ -154,7 +165,7 @@ def test_cancel_unanswered_after_acting(console, stack):
     stack.relay.drop_replies = True
     console.cancel_confirm.click()
     expect(console.cancel_error).to_have_text(re.compile(
-        r"^No answer, so job %d may or may not have been canceled: .*closed the connection" % job["job_id"]))
+        r"^No confirmation, so job %d may or may not have been canceled: .*closed the connection" % job["job_id"]))
     assert stack.api.job(job["job_id"])["status"] == "CANCELED"
     stack.relay.drop_replies = False
     console.cancel_keep.click()
@@ -179,8 +190,8 @@ def test_bulk_cancel_unanswered_after_acting(console, stack):
     newest = max(ids)
     expect(console.bulk_results.last).to_have_text("0 of 3 canceled, and job %d may be too." % newest)
     expect(console.bulk_results.first).to_have_text(re.compile(
-        r"^Job %d: no answer, so it may or may not have been canceled \(.*\) Stopped here\. 2 more were not "
-        r"attempted\.$" % newest))
+        r"^Job %d: no confirmation, so it may or may not have been canceled \(.*\) Stopped here\. Not attempted: "
+        r"%d, %d\.$" % (newest, newest - 1, newest - 2)))
     stack.relay.drop_replies = False
     assert [stack.api.job(job_id)["status"] for job_id in sorted(ids)] == ["PENDING", "PENDING", "CANCELED"]
 

@@ -371,7 +371,7 @@ def test_describe_502_without_body():
 
 
 @pytest.mark.parametrize("status, acted", [
-    (0, True), (502, True), (504, True), (503, False), (500, False), (404, False), (200, False),
+    (0, True), (500, True), (502, True), (504, True), (503, False), (409, False), (404, False), (200, False),
 ])
 def test_may_have_acted_after_send(status, acted):
     assert api.may_have_acted(status) is acted

@@ -17,7 +17,7 @@ import pytest
 
 from interpreters import MICROPYTHON, REPO_ROOT, run_probe_script
 
-PURE_MODULES = ("timefmt", "jobs", "api", "skew", "view", "paging")
+PURE_MODULES = ("timefmt", "jobs", "api", "skew", "view", "paging", "bulk", "patch")
 
 PROBE = r'''
 import sys
