@@ -256,14 +256,12 @@ class Console(CreateMixin, CancelMixin):
         if self._list_is_live():
             first_page = asyncio.create_task(self._fetch_rows(0, self._page_limit()))
         counts = await send("GET", api.counts_url(self.base), self.skew)
-        if api.is_unreachable(counts.status):
-            return self._unreachable_text(counts)
-        if counts.status >= 500:
-            return with_retry_advice("The jobs API failed with status %d when asked for its counts." % counts.status)
-        if not counts.ok or not isinstance(counts.body, dict) or "pending_count" not in counts.body:
-            # Anything else at GET / means serve.py points at something that is not the jobs API.
-            return ("The server behind %s answered GET / with status %d and no job counts, so it does not look "
-                    "like the jobs API. Check the URL given to serve.py with --api." % (self.base, counts.status))
+        failure = self._counts_failure(counts)
+        if failure is not None:
+            # The activity chart leaves a gap for the time the counts go unread.
+            if self.activity.mark_unread():
+                self.charts_stale = True
+            return failure
         first_render = not self.loaded
         self.counts_read_at = self.times.now()
         pending = counts.body.get("pending_count")
@@ -290,6 +288,18 @@ class Console(CreateMixin, CancelMixin):
             failure = await self._load_totals(counts.body)
             if failure:
                 return failure
+        return None
+
+    def _counts_failure(self, counts):
+        """Return the sentence for a GET / that brought no counts, or None when it did."""
+        if api.is_unreachable(counts.status):
+            return self._unreachable_text(counts)
+        if counts.status >= 500:
+            return with_retry_advice("The jobs API failed with status %d when asked for its counts." % counts.status)
+        if not counts.ok or not isinstance(counts.body, dict) or "pending_count" not in counts.body:
+            # Anything else at GET / means serve.py points at something that is not the jobs API.
+            return ("The server behind %s answered GET / with status %d and no job counts, so it does not look "
+                    "like the jobs API. Check the URL given to serve.py with --api." % (self.base, counts.status))
         return None
 
     async def _load_totals(self, summary):
@@ -789,7 +799,10 @@ class Console(CreateMixin, CancelMixin):
         self.charts_stale = False
         now = self.times.now()
         self.charts_minute = int(time.time() // 60)
-        charts.draw_active(by_id("chart-active"), self.activity.samples, now, self.times)
+        # While the counts go unread, the lines stop at the last read; otherwise they run to now.
+        unread = self.activity.unread_since is not None
+        charts.draw_active(by_id("chart-active"), self.activity.samples, now, self.times,
+                           self.activity.read_until if unread else None)
         charts.draw_finished(by_id("chart-finished"), self.activity.finished_per_minute(now), self.times)
 
     # Export ---------------------------------------------------------------

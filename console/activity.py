@@ -18,20 +18,39 @@ MAX_TRACKED_JOBS = 5000
 class ActivityLog:
     def __init__(self, opened_at):
         self.opened_at = opened_at
+        # Samples are (at, pending, running), or (at, pending, running, known_until) for the first
+        # read after an outage, where known_until ends what the previous samples tell.
         self.samples = []
+        # When the counts were last read, and when the reads stopped (None while they go on).
+        self.read_until = None
+        self.unread_since = None
         self.finished = {}
         self.last_status = {}
         self.version = 0
 
     def add_counts(self, at, pending, running):
-        """Record the active counts; return True when they differ from the last sample."""
-        if self.samples and self.samples[-1][1] == pending and self.samples[-1][2] == running:
+        """Record the active counts; return True when the charts have news to draw."""
+        self.read_until = at
+        if self.unread_since is not None:
+            # Nothing is known between the last read before the outage and this one.
+            self.samples.append((at, pending, running, self.unread_since))
+            self.unread_since = None
+        elif self.samples and self.samples[-1][1] == pending and self.samples[-1][2] == running:
             return False
-        self.samples.append((at, pending, running))
+        else:
+            self.samples.append((at, pending, running))
         if len(self.samples) > MAX_SAMPLES:
             # Halve the resolution of the older half rather than forget the start.
             half = len(self.samples) // 2
             self.samples = self.samples[:half:2] + self.samples[half:]
+        self.version += 1
+        return True
+
+    def mark_unread(self):
+        """Note that a read of the counts failed; return True when that starts a gap in the samples."""
+        if self.unread_since is not None or self.read_until is None:
+            return False
+        self.unread_since = self.read_until
         self.version += 1
         return True
 

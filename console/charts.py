@@ -99,9 +99,10 @@ class _Chart:
 class _ActiveChart(_Chart):
     def __init__(self):
         _Chart.__init__(self, "No counts read yet.")
+        # Paths, not polylines, so a line can stop where the counts went unread.
         self.lines = (
-            _node(self.svg, "polyline", {"class": "line-pending"}),
-            _node(self.svg, "polyline", {"class": "line-running"}),
+            _node(self.svg, "path", {"class": "line-pending"}),
+            _node(self.svg, "path", {"class": "line-running"}),
         )
         self.add_scale_and_time_labels()
         _node(self.svg, "rect", {"class": "legend-pending", "x": LEFT + 6, "y": 4, "width": 8, "height": 8})
@@ -144,8 +145,13 @@ def _y_scale(maximum):
     return top, lambda value: HEIGHT - BOTTOM - plot * value / top
 
 
-def draw_active(container, samples, now, times):
-    """Draw pending and running counts as step lines from the first sample to now."""
+def draw_active(container, samples, now, times, read_until=None):
+    """Draw pending and running counts as step lines from the first sample.
+
+    The lines end at read_until, the last read of the counts, or at now when
+    it is None, and break where a sample carries a fourth field, the end of
+    what the samples before it tell, so the time axis shows outages as gaps.
+    """
     chart = _chart_for(container, _ActiveChart)
     if not samples:
         chart.show(container, False)
@@ -161,16 +167,22 @@ def draw_active(container, samples, now, times):
     last = samples[-1]
     chart.svg.set("aria-label", "Pending and running jobs from %s to %s: now %d pending, %d running" % (
         times.short(start), times.short(end), last[1], last[2]))
+    known_until = min(now if read_until is None else read_until, end)
     for index, line in ((1, chart.lines[0]), (2, chart.lines[1])):
-        points = []
+        steps = []
         previous = None
         for sample in samples:
-            if previous is not None:
-                points.append("%.1f,%.1f" % (x(sample[0]), y(previous)))
-            points.append("%.1f,%.1f" % (x(sample[0]), y(sample[index])))
+            if previous is not None and len(sample) > 3:
+                # The previous line holds until the last read before the gap, then the pen lifts.
+                steps.append("L%.1f,%.1f" % (x(sample[3]), y(previous)))
+                previous = None
+            if previous is None:
+                steps.append("M%.1f,%.1f" % (x(sample[0]), y(sample[index])))
+            else:
+                steps.append("L%.1f,%.1f L%.1f,%.1f" % (x(sample[0]), y(previous), x(sample[0]), y(sample[index])))
             previous = sample[index]
-        points.append("%.1f,%.1f" % (x(end), y(previous)))
-        line.set("points", " ".join(points))
+        steps.append("L%.1f,%.1f" % (x(max(known_until, samples[-1][0])), y(previous)))
+        line.set("d", " ".join(steps))
     chart.top_label.set_text(str(top))
     chart.set_time_labels(start, end, times)
     chart.pending_label.set_text("Pending %d" % last[1])

@@ -12,7 +12,18 @@ def test_active_chart_follows_counts(console, stack):
     status, counts = stack.api.call("GET", "/")
     expect(console.chart_active.locator("svg")).to_have_attribute(
         "aria-label", re.compile(r"now %d pending" % counts["pending_count"]))
-    expect(console.chart_active.locator("polyline")).to_have_count(2)
+    expect(console.chart_active.locator("path")).to_have_count(2)
+
+
+def test_active_chart_leaves_outage_blank(console, stack):
+    pending_line = console.chart_active.locator("path.line-pending")
+    expect(pending_line).to_have_attribute("d", re.compile(r"^M[^M]*$"))
+    stack.relay.stop()
+    expect(console.banner_text).to_be_visible()
+    stack.relay.start()
+    expect(console.banner_text).to_be_hidden()
+    # One line before the outage, one after it, and no line across the time nothing was read.
+    expect(pending_line).to_have_attribute("d", re.compile(r"^M[^M]*M[^M]*$"))
 
 
 def test_finished_chart_counts_seen_finishes(make_stack, page):

@@ -128,7 +128,7 @@ def test_active_chart_empty_then_lines(dom):
     svg = container.children[0]
     assert svg.tag == "svg"
     assert svg.attributes["aria-label"] == "Pending and running jobs from 19:37:00 to 19:38:00: now 2 pending, 1 running"
-    lines = [element for element in svg.descendants() if element.tag == "polyline"]
+    lines = [element for element in svg.descendants() if element.tag == "path"]
     assert [line.attributes["class"] for line in lines] == ["line-pending", "line-running"]
     texts = [element.textContent for element in svg.descendants() if element.tag == "text"]
     assert texts == ["2", "0", "19:37", "19:38", "Pending 2", "Running 1"]
@@ -226,3 +226,41 @@ def test_history_minutes_cap():
     rows = log.finished_per_minute(START + 3 * 3600)
     assert len(rows) == activity.HISTORY_MINUTES
     assert rows[-1][0] == START + 3 * 3600
+
+
+def line_of(svg, name):
+    (line,) = [element for element in svg.descendants() if element.attributes.get("class") == name]
+    return line.attributes["d"]
+
+
+def test_active_line_ends_at_last_read(dom):
+    charts, document = dom
+    container = make_container(document, "chart-active")
+    # x runs from 28 to 314 over the 60 s from START, and a count of 1 at the top of the scale is y 22.
+    charts.draw_active(container, [(START, 1, 0)], START + 60, FakeTimes(), read_until=START + 30)
+    svg = container.children[0]
+    assert line_of(svg, "line-pending") == "M28.0,22.0 L171.0,22.0"
+
+
+def test_active_line_breaks_at_gap(dom):
+    charts, document = dom
+    container = make_container(document, "chart-active")
+    # Read until START + 15, then unread until the sample at START + 45.
+    samples = [(START, 1, 0), (START + 45, 1, 0, START + 15)]
+    charts.draw_active(container, samples, START + 60, FakeTimes(), read_until=START + 60)
+    svg = container.children[0]
+    assert line_of(svg, "line-pending") == "M28.0,22.0 L99.5,22.0 M242.5,22.0 L314.0,22.0"
+
+
+def test_activity_log_marks_outage_once():
+    log = activity.ActivityLog(START)
+    assert log.mark_unread() is False  # nothing read yet, so no gap to mark
+    assert log.add_counts(START, 2, 1) is True
+    assert log.add_counts(START + 10, 2, 1) is False
+    assert log.read_until == START + 10
+    assert log.mark_unread() is True
+    assert log.mark_unread() is False
+    # The first read after the outage is kept even with the same counts, and ends the gap.
+    assert log.add_counts(START + 40, 2, 1) is True
+    assert log.samples[-1] == (START + 40, 2, 1, START + 10)
+    assert log.add_counts(START + 50, 2, 1) is False
