@@ -539,6 +539,9 @@ class Console(CreateMixin, CancelMixin):
             self.table.rows[self.table.order[0]].id_cell.focus()
         if not self.loaded:
             self.loaded = True
+            # The first cycle goes on to count the totals, but the rows on screen are read now.
+            self.last_success = self.times.now()
+            self._show_updated(time.time())
             document.body.dataset.ready = "1"
 
     def _show_health(self):
@@ -567,17 +570,7 @@ class Console(CreateMixin, CancelMixin):
 
     def update_clock_texts(self):
         now = time.time()
-        if self.failures and self.next_refresh_at is not None:
-            wait = max(int(self.next_refresh_at - now + 0.999), 0)
-            text = "Update failed, retrying in %d s" % wait if wait else "Retrying now…"
-        elif self.last_success is None:
-            text = "Loading…" if self.next_refresh_at is not None else "Not loaded yet"
-        else:
-            ago = self.times.now() - self.last_success
-            text = "Updated " + ("just now" if ago < 1 else timefmt.format_relative(self.last_success, self.times.now()))
-            if not self.interval:
-                text += " · auto refresh off"
-        self._set_text("updated", text)
+        self._show_updated(now)
         if self.counts_read_at is not None:
             self._set_text("counts-time", "Pending and running read at %s." % self.times.short(self.counts_read_at))
         if self.totals_at is not None:
@@ -594,6 +587,20 @@ class Console(CreateMixin, CancelMixin):
             self.draw_charts()
         if by_id("when-later").checked:
             self._update_preview()
+
+    def _show_updated(self, now):
+        """Say when the data on screen was read, or why it is not being read."""
+        if self.failures and self.next_refresh_at is not None:
+            wait = max(int(self.next_refresh_at - now + 0.999), 0)
+            text = "Update failed, retrying in %d s" % wait if wait else "Retrying now…"
+        elif self.last_success is None:
+            text = "Loading…" if self.next_refresh_at is not None else "Not loaded yet"
+        else:
+            ago = self.times.now() - self.last_success
+            text = "Updated " + ("just now" if ago < 1 else timefmt.format_relative(self.last_success, self.times.now()))
+            if not self.interval:
+                text += " · auto refresh off"
+        self._set_text("updated", text)
 
     def _show_filter(self):
         for button in by_id("filters").querySelectorAll("button"):

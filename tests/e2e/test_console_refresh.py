@@ -24,6 +24,8 @@ def test_open_job_refreshes(console, stack):
 def test_off_switch_stops_refresh(console, stack):
     console.set_interval("off")
     expect(console.updated).to_have_text(re.compile(r"auto refresh off"))
+    # The first cycle goes on after the first rows, counting the totals: let it end.
+    console.page.wait_for_function("() => (window.jobsConsoleRefreshes || 0) >= 1")
     before = console.refreshes()
     job = stack.api.create_far_future("unseen while off")
     # The label counts up only while no refresh happens: 4 s is two default intervals.
@@ -49,3 +51,23 @@ def test_one_refresh_in_flight_with_slow_api(console, stack):
 
 def test_updated_label_ticks(console):
     expect(console.updated).to_have_text(re.compile(r"^Updated (just now|\d+ s ago)"))
+
+
+# Records the "Updated" text at the moment the first rows are on screen.
+UPDATED_AT_READY = """
+new MutationObserver((records, observer) => {
+  if (document.body && document.body.dataset.ready === "1") {
+    window.__updatedAtReady = document.getElementById("updated").textContent;
+    observer.disconnect();
+  }
+}).observe(document, {subtree: true, attributes: true, attributeFilter: ["data-ready"]});
+"""
+
+
+def test_first_rows_say_when_read(page, stack):
+    from pages import ConsolePage
+    page.add_init_script(UPDATED_AT_READY)
+    console = ConsolePage(page, stack.url)
+    console.open()
+    # The first cycle still counts the totals; the status line must not say "Starting…" beside the rows.
+    assert page.evaluate("window.__updatedAtReady") == "Updated just now"

@@ -19,6 +19,13 @@ def test_api_time_shown_in_zone(console, stack, timezone_id, local, utc):
     expect(console.zone_label).to_have_text(re.compile("Times in " + re.escape(timezone_id)))
 
 
+@pytest.mark.parametrize("timezone_id", ["UTC"])
+def test_utc_browser_tooltip_one_line(console, stack, timezone_id):
+    job = stack.api.create("utc browser", "2030-07-04T12:30:00.000000")
+    console.go_to_job(str(job["job_id"]))
+    expect(console.detail_next).to_have_attribute("title", "2030-07-04 12:30:00 UTC")
+
+
 @pytest.mark.parametrize("timezone_id,local_input,preview,sent", [
     ("America/Chicago", "2030-03-09T03:30",
      "2030-03-09 03:30 your time (America/Chicago) = 2030-03-09 09:30 UTC", "2030-03-09T09:30:00.000000"),
