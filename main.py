@@ -589,7 +589,7 @@ class Console(CreateMixin, CancelMixin):
             self._update_preview()
 
     def _show_updated(self, now):
-        """Say when the data on screen was read, or why it is not being read."""
+        """Show when the data on screen was read, or why it is not being read."""
         if self.failures and self.next_refresh_at is not None:
             wait = max(int(self.next_refresh_at - now + 0.999), 0)
             text = "Update failed, retrying in %d s" % wait if wait else "Retrying now…"

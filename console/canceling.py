@@ -218,7 +218,7 @@ class CancelMixin:
         finally:
             self.bulk_running = False
             by_id("bulk-confirm").hidden = True
-            # The question is answered: the title now says what the list below it is.
+            # The question is answered, so the title now describes the list below it.
             self._set_text("bulk-title", "Bulk cancel finished")
             self._set_text("bulk-keep", "Close")
             self.set_selection([])

@@ -149,8 +149,9 @@ def draw_active(container, samples, now, times, read_until=None):
     """Draw pending and running counts as step lines from the first sample.
 
     The lines end at read_until, the last read of the counts, or at now when
-    it is None, and break where a sample carries a fourth field, the end of
-    what the samples before it tell, so the time axis shows outages as gaps.
+    it is None. A sample with a fourth field starts a new line: that field is
+    the time up to which the samples before it are known, so an outage shows
+    as a gap on the time axis.
     """
     chart = _chart_for(container, _ActiveChart)
     if not samples:
@@ -173,7 +174,7 @@ def draw_active(container, samples, now, times, read_until=None):
         previous = None
         for sample in samples:
             if previous is not None and len(sample) > 3:
-                # The previous line holds until the last read before the gap, then the pen lifts.
+                # The previous line continues until the last read before the gap, then the pen lifts.
                 steps.append("L%.1f,%.1f" % (x(sample[3]), y(previous)))
                 previous = None
             if previous is None:

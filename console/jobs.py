@@ -37,7 +37,7 @@ def outcome(job):
     return "unknown"
 
 
-# How a sentence says where a job stands, by outcome key.
+# A job's state as a phrase for a sentence, by outcome key.
 STATE_PHRASES = {
     "pending": "is pending",
     "retrying": "is waiting to run again",
@@ -49,7 +49,7 @@ STATE_PHRASES = {
 
 
 def state_phrase(job):
-    """Return where a job stands, for a sentence: ``has failed``, ``is running``."""
+    """Return a job's state as a phrase for a sentence: ``has failed``, ``is running``."""
     return STATE_PHRASES.get(outcome(job), "is %s" % job.get("status"))
 
 
@@ -79,7 +79,7 @@ def job_problem(job):
 def list_problem(job_list, checked):
     """Return the first problem of a job list, or None.
 
-    ``checked`` maps job ids to jobs already found readable; a job equal to
+    ``checked`` maps job ids to jobs already found readable. A job equal to
     its entry there is not checked again, so an unchanged list costs little.
     """
     for job in job_list:
