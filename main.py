@@ -22,6 +22,7 @@ from pyscript import config, document, window
 from pyscript.ffi import create_proxy, jsnull
 
 from console import api
+from console import bulk
 from console import charts
 from console import counting
 from console import export
@@ -502,7 +503,14 @@ class Console(CreateMixin, CancelMixin):
 
     def _render_list(self):
         self.table.set_marks(self.view["job"], self.selected_id())
+        selected_before = set(self.table.selection)
         self.table.render(self.rows)
+        dropped = selected_before - self.table.selection
+        if dropped:
+            # Jobs that stopped being pending, or left the page, leave the selection: say so.
+            ids = sorted(dropped)
+            self._notice("%s %s left the selection: only pending jobs on this page can be selected." % (
+                "Job" if len(ids) == 1 else "Jobs", bulk.describe_ids(ids)), False)
         if self.table.selected_id is not None and self.table.selected_id not in self.table.rows:
             # The keyboard selection left the screen, so Enter and "c" must not act on it.
             self.table.set_marks(self.view["job"], None)

@@ -132,3 +132,14 @@ def test_batch_size_checked(console, stack):
     console.create_button.click()
     expect(console.page.locator("#create-count-error")).to_have_text("Create from 1 to 500 jobs at a time, not 501.")
     assert stack.relay.posts() == []
+
+
+def test_selection_loses_job_that_starts_with_notice(console, stack):
+    job = stack.api.create_far_future("leaves the selection")
+    expect(console.row(job["job_id"])).to_be_visible()
+    console.row_select(job["job_id"]).check()
+    expect(console.selection_count).to_have_text("1 pending job selected")
+    stack.api.cancel(job["job_id"])
+    expect(console.notice).to_have_text(
+        "Job %d left the selection: only pending jobs on this page can be selected." % job["job_id"])
+    expect(console.page.locator("#selection-bar")).to_be_hidden()
