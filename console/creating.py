@@ -303,6 +303,9 @@ class CreateMixin:
             summary = "%s none of the %d jobs." % (verb, count)
         self._set_text("create-summary", summary)
         if failure:
+            if created:
+                # The form still holds the whole batch, so a second press would repeat the jobs above.
+                failure += " Pressing Create again would make all %d again." % count
             self._set_text("create-error", failure)
         else:
             by_id("create-message").value = ""

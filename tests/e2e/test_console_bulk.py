@@ -122,7 +122,8 @@ def test_batch_failure_stops_and_reports(console, stack):
     console.create_count.fill("6")
     console.create_button.click()
     expect(console.create_error).to_have_text(
-        "Job 3 of the batch was not created: Message: bad message. 3 more were not attempted.")
+        "Job 3 of the batch was not created: Message: bad message. 3 more were not attempted. "
+        "Pressing Create again would make all 6 again.")
     expect(console.create_summary).to_have_text(re.compile(r"^Created 2 of 6 jobs: \d+-\d+\.$"))
     assert len(calls) == 3
 
