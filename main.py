@@ -385,7 +385,7 @@ class Console(CreateMixin, CancelMixin):
                 return None
             if not reply.ok or not isinstance(reply.body, list):
                 return self._list_failure(reply)
-            problem = jobmodel.list_problem(reply.body, self.table.rows_by_id())
+            problem = jobmodel.list_problem(reply.body, self.table.job)
             if problem is not None:
                 return self._unreadable_list_text(problem)
             rows = reply.body
@@ -423,7 +423,7 @@ class Console(CreateMixin, CancelMixin):
                 rows = reply.body
             if generation != self.generation:
                 return None
-            problem = jobmodel.list_problem(rows or [], self.table.rows_by_id())
+            problem = jobmodel.list_problem(rows or [], self.table.job)
             if problem is not None:
                 return self._unreadable_list_text(problem)
             rows = paging.drop_seen_newer(rows or [], self.anchor)
@@ -507,7 +507,7 @@ class Console(CreateMixin, CancelMixin):
         self.table.render(self.rows)
         dropped = selected_before - self.table.selection
         if dropped:
-            # Jobs that stopped being pending, or left the page, leave the selection: say so.
+            # Jobs that stopped being pending, or left the page, leave the selection, so a notice names them.
             ids = sorted(dropped)
             self._notice("%s %s left the selection: only pending jobs on this page can be selected." % (
                 "Job" if len(ids) == 1 else "Jobs", bulk.describe_ids(ids)), False)

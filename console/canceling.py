@@ -2,7 +2,7 @@
 
 ``CancelMixin`` is part of ``Console`` in main.py and uses its state and
 helpers (``base``, ``skew``, ``table``, ``detail``, ``_set_text``,
-``refresh_now``).
+``_unreachable_text``, ``refresh_now``).
 """
 
 import asyncio
@@ -106,13 +106,13 @@ class CancelMixin:
             return
         if api.may_have_acted(reply.status):
             # The API may have canceled the job before the connection failed.
-            text = reply.error if reply.status == 0 else api.describe_error(reply.status, reply.body)
+            text = self._unreachable_text(reply)
             self._set_text("cancel-error", "No confirmation, so job %d may or may not have been canceled: %s The list "
                            "shows its state once the API answers again." % (job_id, text))
             self.refresh_now()
             return
         if api.is_unreachable(reply.status):
-            text = api.describe_error(reply.status, reply.body)
+            text = self._unreachable_text(reply)
             self._set_text("cancel-error", "Not canceled: %s Try again when the API is back." % text)
             return
         self._set_text("cancel-error", "Not canceled. " + api.describe_error(reply.status, reply.body, job_id=job_id))
@@ -246,7 +246,7 @@ class CancelMixin:
                 item.textContent = "Job %d canceled." % job_id
                 self._apply_job(reply.body)
             elif api.is_unreachable(reply.status) or api.may_have_acted(reply.status):
-                text = reply.error if reply.status == 0 else api.describe_error(reply.status, reply.body)
+                text = self._unreachable_text(reply)
                 if api.may_have_acted(reply.status):
                     # The request went out, so this job may be canceled already.
                     unsure_id = job_id

@@ -79,11 +79,11 @@ def job_problem(job):
 def list_problem(job_list, checked):
     """Return the first problem of a job list, or None.
 
-    ``checked`` maps job ids to jobs already found readable. A job equal to
-    its entry there is not checked again, so an unchanged list costs little.
+    ``checked(job_id)`` returns the job of that id already found readable, or
+    None. A job equal to it is not checked again, so an unchanged list costs little.
     """
     for job in job_list:
-        if isinstance(job, dict) and checked.get(job.get("job_id")) == job:
+        if isinstance(job, dict) and checked(job.get("job_id")) == job:
             continue
         problem = job_problem(job)
         if problem is not None:

@@ -232,13 +232,6 @@ class JobTable:
             self._patch_row(row)
             self._time_rows([row], self.times.now())
 
-    def rows_by_id(self):
-        """Return {job_id: job} of the rows on screen."""
-        shown = {}
-        for job_id in self.order:
-            shown[job_id] = self.rows[job_id].job
-        return shown
-
     def job(self, job_id):
         row = self.rows.get(job_id)
         return row.job if row is not None else None

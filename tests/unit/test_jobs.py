@@ -349,12 +349,12 @@ def test_job_problem_rejects_non_objects():
 def test_list_problem_finds_first_bad_job():
     good = dict(READABLE_JOB)
     bad = dict(READABLE_JOB, job_id=8, created_at="")
-    assert jobs.list_problem([good, bad], {}) == "job 8 has no valid created_at"
-    assert jobs.list_problem([good], {}) is None
+    assert jobs.list_problem([good, bad], {}.get) == "job 8 has no valid created_at"
+    assert jobs.list_problem([good], {}.get) is None
 
 
 def test_list_problem_skips_checked_jobs():
     # A job equal to its checked copy is trusted; a changed one is checked again.
     odd = dict(READABLE_JOB, status_at="not a time")
-    assert jobs.list_problem([odd], {7: odd}) is None
-    assert jobs.list_problem([odd], {7: READABLE_JOB}) == "job 7 has no valid status_at"
+    assert jobs.list_problem([odd], {7: odd}.get) is None
+    assert jobs.list_problem([odd], {7: READABLE_JOB}.get) == "job 7 has no valid status_at"
