@@ -645,7 +645,7 @@ class UpstreamPool:
                 "or restart serve.py with a larger --timeout.",
             )
         if isinstance(error, _ConnectFailed):
-            # 503 tells the console that nothing reached the API. After 502 and 504 the
+            # 503 lets the console conclude that nothing reached the API. After 502 and 504 the
             # request was sent, so a POST may have taken effect.
             cause = error.__cause__
             if isinstance(cause, ConnectionRefusedError):

@@ -517,7 +517,7 @@ def main_thread_tasks(trace_bytes: bytes, url_prefix: str) -> tuple[list[dict], 
             inner.append(event)
     tasks.sort(key=lambda task: task["ts"])
     starts = [task["ts"] for task in tasks]
-    # Paint events nest (the document's Paint holds the root element's), so an
+    # Paint events nest (the document's Paint contains the root element's), so an
     # event inside one already counted for the same figure is not counted again.
     inner.sort(key=lambda event: (event["ts"], -event["dur"]))
     counted_until = {}

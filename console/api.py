@@ -162,7 +162,7 @@ def is_unreachable(status):
 def may_have_acted(status):
     """Return True when a request may have taken effect although no usable response came back.
 
-    serve.py answers 503 only when it could not connect, so nothing was sent.
+    serve.py responds with 503 only when it could not connect, so nothing was sent.
     After 502 or 504 it had sent the request, status 0 (no response at all)
     leaves open whether serve.py got it, and the API can fail with a 500
     after it has stored a change.

@@ -304,7 +304,7 @@ class CreateMixin:
         self._set_text("create-summary", summary)
         if failure:
             if created:
-                # The form still holds the whole batch, so a second press would repeat the jobs above.
+                # The form still contains the whole batch, so a second press would repeat the jobs above.
                 failure += " Pressing Create again would make all %d again." % count
             self._set_text("create-error", failure)
         else:

@@ -194,7 +194,7 @@ class DetailView:
             span.textContent = text
             span.title = "%s from %s" % (text, self.times.short(start))
             container.append(span)
-        # The bar is hidden from screen readers: this line says the same in the same words.
+        # The bar is hidden from screen readers, because this line gives the same periods in the same words.
         by_id("timeline-text").textContent = " → ".join(part[2] for part in parts)
 
     def retime(self):

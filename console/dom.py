@@ -111,7 +111,7 @@ class TimeDisplay:
 
     def _full_text(self, local, local_parts, utc_parts):
         if local == 0 and self.zone_name in ("UTC", "Etc/UTC"):
-            # In a UTC browser both lines would say the same, as "... UTC (UTC)" and "... UTC".
+            # In a UTC browser both lines would repeat one time, as "... UTC (UTC)" and "... UTC".
             return "%s UTC" % _date_time_text(utc_parts)
         return "%s %s (%s)\n%s UTC" % (_date_time_text(local_parts), self.zone_name,
                                        timefmt.format_offset(local), _date_time_text(utc_parts))

@@ -1,7 +1,7 @@
 """A controllable relay between serve.py and the jobs API, for fault tests.
 
 Tests stop it (the port then refuses connections, as a stopped API does),
-start it again on the same port, make it answer slowly, or make it close the
+start it again on the same port, make it respond slowly, or make it close the
 connection after the API has handled a request, without touching the API
 behind it, which may be a real sandbox shared by all tests.
 """

@@ -69,7 +69,7 @@ def test_dialog_disables_cancel_once_job_runs(console, stack):
 
 
 def test_conflict_says_new_state(console, stack):
-    # With auto refresh off the dialog cannot learn that the job started: the API's 409 tells.
+    # With auto refresh off the dialog cannot learn that the job started: the API's 409 reports it.
     console.set_interval("off")
     start = time.time() + 2
     job = stack.api.create("race", time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(start)))
@@ -127,7 +127,7 @@ def test_open_dialog_follows_job_state(console, stack):
     job = stack.api.create_far_future("changes behind the dialog")
     console.ask_cancel(job["job_id"])
     expect(console.cancel_confirm).to_be_enabled()
-    # Canceled elsewhere while the dialog is open: the next refresh says so and disables the button.
+    # Canceled elsewhere while the dialog is open: the next refresh shows it and disables the button.
     stack.api.cancel(job["job_id"])
     expect(console.cancel_summary).to_have_text(
         "Job %d is canceled now: only pending jobs can be canceled." % job["job_id"])

@@ -147,7 +147,7 @@ def test_cancel_while_api_down_keeps_dialog(console, stack):
 
 
 def test_create_unanswered_after_acting(console, stack):
-    # The API creates the job, then the connection closes before its response: serve.py answers 502.
+    # The API creates the job, then the connection closes before its response, so serve.py responds with 502.
     console.set_interval("off")
     stack.relay.drop_replies = True
     console.create_message.fill("created without reply")
@@ -169,7 +169,7 @@ def test_cancel_unanswered_after_acting(console, stack):
     assert stack.api.job(job["job_id"])["status"] == "CANCELED"
     stack.relay.drop_replies = False
     console.cancel_keep.click()
-    # The console refreshes after an unanswered cancel, and again once the API answers.
+    # The console refreshes after an unanswered cancel, and again once the API responds.
     expect(console.row_status(job["job_id"])).to_have_text("Canceled")
 
 

@@ -347,7 +347,7 @@ def test_stopped_upstream_gives_503(site_root):
         for method in ("GET", "POST"):
             reply = client.request(method, "/api/jobs")
 
-            # 503, not 502: nothing reached the API, so the console knows a POST had no effect.
+            # 503, not 502: nothing reached the API, so the console can conclude that a POST had no effect.
             assert reply.status == 503
             assert reply.header("Content-Type") == "application/json"
             detail = reply.json()["detail"]

@@ -349,7 +349,7 @@ def test_describe_422_is_deterministic():
 
 
 def test_describe_503_with_detail():
-    # serve.py's sentence already says what failed and what to do, so it is not prefixed again.
+    # serve.py's sentence already names what failed and what to do, so it is not prefixed again.
     detail = ("Could not connect to the jobs API at http://127.0.0.1:8000: connection refused. "
               "Start it (tox -e run) or pass --api with its URL.")
 

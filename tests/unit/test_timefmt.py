@@ -199,7 +199,7 @@ def test_parse_api_time_rejects_non_strings(value):
         timefmt.parse_api_time(value)
 
 
-def test_parse_api_time_gives_the_same_epoch_when_read_again():
+def test_parse_cached_time_same_epoch():
     text = "2026-12-04T19:37:31.469000"
     first = timefmt.parse_api_time(text)
     again = timefmt.parse_api_time(text)
@@ -214,7 +214,7 @@ def test_parse_api_time_rejects_bad_text_every_time():
             timefmt.parse_api_time("2026-12-04T19:37:61")
 
 
-def test_parse_api_time_stays_right_past_its_cache_size():
+def test_parse_cache_overflow_stays_correct():
     start = utc_epoch(2026, 12, 4, 0, 0, 0)
     count = timefmt.PARSE_CACHE_SIZE * 2 + 7
     texts = [timefmt.format_api_time(start + second) for second in range(count)]
