@@ -148,8 +148,8 @@ def _y_scale(maximum):
 def draw_active(container, samples, now, times, read_until=None):
     """Draw pending and running counts as step lines from the first sample.
 
-    The lines end at read_until, the last read of the counts, or at now when
-    it is None. A sample with a fourth field starts a new line: that field is
+    The lines end at read_until, the last read of the counts, or at the end
+    of the time axis when it is None. A sample with a fourth field starts a new line: that field is
     the time up to which the samples before it are known, so an outage shows
     as a gap on the time axis.
     """
@@ -168,7 +168,9 @@ def draw_active(container, samples, now, times, read_until=None):
     last = samples[-1]
     chart.svg.set("aria-label", "Pending and running jobs from %s to %s: now %d pending, %d running" % (
         times.short(start), times.short(end), last[1], last[2]))
-    known_until = min(now if read_until is None else read_until, end)
+    # While the counts are read, the last count is drawn up to the axis's end. That end is at
+    # least a minute after the first read, so a new page's lines span the chart.
+    known_until = end if read_until is None else min(read_until, end)
     for index, line in ((1, chart.lines[0]), (2, chart.lines[1])):
         steps = []
         previous = None

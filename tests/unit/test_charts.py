@@ -132,6 +132,8 @@ def test_active_chart_empty_then_lines(dom):
     assert [line.attributes["class"] for line in lines] == ["line-pending", "line-running"]
     texts = [element.textContent for element in svg.descendants() if element.tag == "text"]
     assert texts == ["2", "0", "19:37", "19:38", "Pending 2", "Running 1"]
+    # Without an outage the lines run to the right edge of the axis.
+    assert line_of(svg, "line-pending") == "M28.0,22.0 L314.0,22.0"
 
 
 def test_active_chart_reuses_elements(dom):
