@@ -16,13 +16,20 @@ from console.dom import missing
 REQUEST_TIMEOUT_MS = 20000
 STORAGE_PREFIX = "jobs-console."
 
-# Arm a timer that aborts controller with reason after ms; return a function that clears it.
-# NOTE: the timer id stays in JS. MicroPython 1.28 truncates a JS number above 2**31
+# One request, done in JS so that it costs one await: fetch with a time limit,
+# then the body text. Resolves to [status, text, Date header]; rejects with
+# fetch's error, or with a TimeoutError once ms have passed.
+# NOTE: the timer stays in JS. MicroPython 1.28 truncates a JS number above 2**31
 # to 32 bits on its way into Python, and Playwright's fake clock hands out timer ids
 # that large, so a clearTimeout called from Python would miss the timer.
-_arm_timeout = js.Function.new(
-    "controller", "ms", "reason",
-    "const id = setTimeout(() => controller.abort(reason), ms); return () => clearTimeout(id);")
+_fetch_text = js.Function.new(
+    "url", "method", "ms",
+    "const controller = new AbortController();"
+    "const timer = setTimeout(() => controller.abort("
+    "new DOMException('The request timed out.', 'TimeoutError')), ms);"
+    "return fetch(url, {method: method, cache: 'no-store', signal: controller.signal})"
+    ".then((response) => response.text().then((text) => [response.status, text, response.headers.get('Date')]))"
+    ".finally(() => clearTimeout(timer));")
 
 
 # Requests ---------------------------------------------------------------
@@ -65,31 +72,20 @@ async def send(method, url, skew):
     when there was no response), so callers handle every outcome in one place.
     """
     sent = time.time()
-    options = js.Object.new()
-    options.method = method
-    options.cache = "no-store"
-    # A timer that is cleared once the body has arrived, unlike AbortSignal.timeout(),
-    # whose timer stays pending for the whole 20 s after every request.
-    controller = js.AbortController.new()
-    options.signal = controller.signal
     limit_ms = REQUEST_TIMEOUT_MS
-    disarm = _arm_timeout(controller, limit_ms, js.DOMException.new("The request timed out.", "TimeoutError"))
     try:
-        response = await window.fetch(url, options)
-        text = await response.text()
+        result = await _fetch_text(url, method, limit_ms)
     except Exception as error:
         name = str(getattr(error, "name", "") or "")
         timed_out = time.time() - sent >= limit_ms / 1000 - 0.05
         if timed_out or "Timeout" in name or "Abort" in name or "timed out" in str(error):
             return Reply(0, error="The jobs API did not answer within %s s." % _seconds_text(limit_ms))
         return Reply(0, error=network_error_text(url))
-    finally:
-        disarm()
     received = time.time()
-    date_header = response.headers.get("Date")
+    date_header = result[2]
     if not missing(date_header):
         skew.add(str(date_header), sent, received)
-    return Reply(int(response.status), str(text))
+    return Reply(int(result[0]), str(result[1]))
 
 
 def _seconds_text(milliseconds):
