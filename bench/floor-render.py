@@ -5,6 +5,10 @@ in MicroPython: one request for /api/jobs?limit=100, then the same rows from
 the same template, with the same labels, classes, attributes and time texts.
 It has no console code, so its load time is what the simplest Python
 renderer costs on this runtime.
+
+bench/refresh.py also uses its refresh, which plain.html does in JS: a
+visibilitychange event reads the counts and the list again and writes only
+the cells that differ, with no charts, clock texts or selection.
 """
 
 import asyncio
@@ -12,6 +16,7 @@ import json
 import time
 
 import js
+from pyscript.ffi import create_proxy
 
 OUTCOME_LABELS = {"pending": "Pending", "retrying": "Retrying", "running": "Running",
                   "succeeded": "Done", "failed": "Failed", "canceled": "Canceled"}
@@ -77,13 +82,32 @@ def utc_offset_minutes(epoch):
     return -js.Date.new(epoch * 1000).getTimezoneOffset()
 
 
-def fill_time(cell, stamp, now, today, due):
+def write_text(node, text, patch):
+    if not patch or node.textContent != text:
+        node.textContent = text
+
+
+def write_attr(node, name, value, patch):
+    if patch and node.getAttribute(name) == value:
+        return
+    if value is None:
+        node.removeAttribute(name)
+    else:
+        node.setAttribute(name, value)
+
+
+def write_hidden(node, hidden, patch):
+    if not patch or bool(node.hidden) != hidden:
+        node.hidden = hidden
+
+
+def fill_time(cell, stamp, now, today, due, patch):
     rel = cell.firstElementChild
     absolute = cell.lastElementChild
     if not stamp:
-        rel.textContent = ""
-        absolute.textContent = ""
-        cell.removeAttribute("title")
+        write_text(rel, "", patch)
+        write_text(absolute, "", patch)
+        write_attr(cell, "title", None, patch)
         return
     epoch = parse_api_time(stamp)
     text = format_relative(epoch, now)
@@ -94,40 +118,46 @@ def fill_time(cell, stamp, now, today, due):
     utc = time.gmtime(epoch)
     clock = "%02d:%02d:%02d" % local[3:6]
     date = "%04d-%02d-%02d" % local[0:3]
-    rel.textContent = text
-    absolute.textContent = clock if local[0:3] == today else date + " " + clock
-    cell.title = "%s %s %s (%s)\n%04d-%02d-%02d %02d:%02d:%02d UTC" % (
-        (date, clock, ZONE_NAME, format_offset(offset)) + utc[0:6])
+    write_text(rel, text, patch)
+    write_text(absolute, clock if local[0:3] == today else date + " " + clock, patch)
+    write_attr(cell, "title", "%s %s %s (%s)\n%04d-%02d-%02d %02d:%02d:%02d UTC" % (
+        (date, clock, ZONE_NAME, format_offset(offset)) + utc[0:6]), patch)
 
 
-def render_row(prototype, job, now, today):
-    row = prototype.cloneNode(True)
+def fill_row(row, job, now, today, patch):
+    """Write job into row: everything into a new row, only what differs into a row on screen (patch)."""
     outcome_key = outcome(job)
     job_id = job["job_id"]
     status = job["status"]
     pending = status == "PENDING"
-    row.dataset.jobId = str(job_id)
-    row.dataset.status = status
-    row.querySelector(".c-id .open").textContent = str(job_id)
+    write_attr(row, "data-job-id", str(job_id), patch)
+    write_attr(row, "data-status", status, patch)
+    write_text(row.querySelector(".c-id .open"), str(job_id), patch)
     badge = row.querySelector(".c-status .badge")
-    badge.textContent = OUTCOME_LABELS.get(outcome_key, status)
-    badge.className = "badge " + outcome_key
-    if outcome_key in ("failed", "retrying"):
-        row.querySelector(".c-status .api-status").textContent = status
+    write_text(badge, OUTCOME_LABELS.get(outcome_key, status), patch)
+    write_attr(badge, "class", "badge " + outcome_key, patch)
+    if outcome_key in ("failed", "retrying") or patch:
+        write_text(row.querySelector(".c-status .api-status"),
+                   status if outcome_key in ("failed", "retrying") else "", patch)
     message = job.get("message") or ""
     message_cell = row.querySelector(".c-message")
-    message_cell.textContent = message
-    if message:
-        message_cell.title = message
-    fill_time(row.querySelector(".c-created"), job.get("created_at"), now, today, False)
-    fill_time(row.querySelector(".c-status-at"), job.get("status_at"), now, today, False)
-    fill_time(row.querySelector(".c-next"), job.get("next_attempt_at") if pending else None, now, today, True)
+    write_text(message_cell, message, patch)
+    if message or patch:
+        write_attr(message_cell, "title", message or None, patch)
+    fill_time(row.querySelector(".c-created"), job.get("created_at"), now, today, False, patch)
+    fill_time(row.querySelector(".c-status-at"), job.get("status_at"), now, today, False, patch)
+    fill_time(row.querySelector(".c-next"), job.get("next_attempt_at") if pending else None, now, today, True, patch)
     cancel = row.querySelector(".c-actions .cancel")
-    cancel.hidden = not pending
-    cancel.setAttribute("aria-label", "Cancel job %d" % job_id)
+    write_hidden(cancel, not pending, patch)
+    write_attr(cancel, "aria-label", "Cancel job %d" % job_id, patch)
     select = row.querySelector(".c-select .select")
-    select.hidden = not pending
-    select.setAttribute("aria-label", "Select job %d" % job_id)
+    write_hidden(select, not pending, patch)
+    write_attr(select, "aria-label", "Select job %d" % job_id, patch)
+
+
+def render_row(prototype, job, now, today):
+    row = prototype.cloneNode(True)
+    fill_row(row, job, now, today, False)
     return row
 
 
@@ -156,5 +186,57 @@ async def fill_table():
     document.body.dataset.ready = "1"
 
 
+# The refresh: defined here, run only by bench/refresh.py.
+shown = {"list": None, "jobs": {}, "refreshes": 0}
+
+
+async def read_text(url):
+    response = await js.fetch(url, js.JSON.parse('{"cache": "no-store"}'))
+    return str(await response.text())
+
+
+async def refresh():
+    counts_task = asyncio.create_task(read_text("/api/"))
+    list_text = await read_text("/api/jobs?limit=100")
+    counts = json.loads(await counts_task)
+    document = js.document
+    write_text(document.getElementById("count-pending"), str(counts["pending_count"]), True)
+    write_text(document.getElementById("count-running"), str(counts["running_count"]), True)
+    if list_text != shown["list"]:
+        jobs = json.loads(list_text)
+        rows = document.getElementById("job-rows").children
+        now = time.time()
+        today = time.gmtime(now + utc_offset_minutes(now) * 60)[0:3]
+        seen = {}
+        # The benchmark only cancels jobs, so the rows keep their order; a refresh
+        # that finds another order or count would have to draw the page again.
+        if rows.length != len(jobs):
+            raise RuntimeError("the list changed length; this floor only patches rows in place")
+        for index, job in enumerate(jobs):
+            seen[job["job_id"]] = job
+            if shown["jobs"].get(job["job_id"]) != job:
+                row = rows.item(index)
+                if str(row.dataset.jobId) != str(job["job_id"]):
+                    raise RuntimeError("the rows moved; this floor only patches rows in place")
+                fill_row(row, job, now, today, True)
+        shown["jobs"] = seen
+        shown["list"] = list_text
+    shown["refreshes"] += 1
+    js.window.jobsConsoleRefreshes = shown["refreshes"]
+
+
+async def refresh_or_say():
+    try:
+        await refresh()
+    except Exception as error:
+        js.document.getElementById("notice").textContent = "Refresh failed: %s" % error
+
+
+def on_visibility(event):
+    asyncio.create_task(refresh_or_say())
+
+
+# bench/refresh.py warms up with two refreshes; the first records the jobs on screen.
+js.document.addEventListener("visibilitychange", create_proxy(on_visibility))
 # Started as a task, as main.py starts the console's first refresh.
 LOADING = asyncio.create_task(load())

@@ -20,11 +20,19 @@ Mutations: a MutationObserver on document.body (subtree, childList,
 attributes, characterData); each record is one mutation, attributed to its
 row (``tr[data-job-id]``) and element.
 
+Two baselines run the same cycles in the same rounds, in turns with the
+console, each in its own browser context: bench/plain.html, whose plain
+JavaScript reads the counts and the list and patches the cells that differ,
+and bench/floor-render.html, which does the same in the simplest Python on
+the console's runtime. Neither draws charts or clock texts. So plain.html
+shows what the requests and the browser's rendering cost alone, and
+floor-render.html what any Python page on this runtime adds to that.
+
 Main-thread time: a Chromium trace (devtools.timeline) of each cycle. It
 is the sum of the renderer main thread's top-level tasks (``RunTask``) that
 start between the trigger and the end label (``console.timeStamp``). The
-idle cost of the 250 ms tick for the same span, measured on an idle trace
-first, is subtracted. The longest single task is reported too.
+idle cost of each page for the same span (the console's 250 ms tick and
+Playwright's fake clock), measured on an idle trace first, is subtracted. The longest single task is reported too.
 
 Part 2, real time (``--drift-seconds``): a second page with the interval at
 1 s and the real clock, to show what relative-time drift adds per second.
@@ -236,46 +244,65 @@ def pending_on_screen(page) -> list[int]:
                              .map((row) => Number(row.dataset.jobId))""")
 
 
-def frozen_cycles(browser, stack: Stack, clock: FakeClock, cycles: int, errors: list[str]) -> tuple[dict, dict]:
+def open_frozen(browser, url: str, frozen: float, errors: list[str], probe: bool):
+    """Open url in a new context with Date frozen at frozen; return the page once its table is drawn."""
     context = browser.new_context(**_stack.CONTEXT_OPTIONS)
-    context.add_init_script(_stack.MPY_PROBE)
+    if probe:
+        context.add_init_script(_stack.MPY_PROBE)
     page = context.new_page()
     _stack.watch_errors(page, errors)
-    frozen = clock.now().replace(tzinfo=timezone.utc).timestamp()
     page.clock.set_fixed_time(frozen)
-    page.goto(stack.url + "?size=100")
+    page.goto(url)
     _stack.wait_ready(page)
-    url_prefix = stack.console.url
     rows = page.evaluate("() => document.querySelectorAll('#job-rows tr[data-job-id]').length")
     if rows != 100:
-        raise RuntimeError(f"expected 100 rows on screen, found {rows}")
-    # Two cycles first: the first refresh after load may still settle the clock offset.
+        raise RuntimeError(f"expected 100 rows on screen at {url}, found {rows}")
+    # Two cycles first: the console's first refresh after load may still settle
+    # the clock offset, and the baselines' first one records the rows they compare with.
     for _ in range(2):
         before = _stack.refresh_count(page)
         page.evaluate(TRIGGER_JS)
         wait_refresh(page, before)
-    idle = idle_cost(browser, page, url_prefix)
+    return page
 
-    results = {"unchanged": [], "changed": []}
-    candidates = pending_on_screen(page)
+
+def frozen_cycles(browser, stack: Stack, clock: FakeClock, cycles: int,
+                  errors: list[str]) -> tuple[dict, dict]:
+    """Run the cycles on the console and both baselines in turns; return figures and idle costs by page."""
+    frozen = clock.now().replace(tzinfo=timezone.utc).timestamp()
+    # Each page's trace events are picked out by its frame's address.
+    pages = {
+        "console": (open_frozen(browser, stack.url + "?size=100", frozen, errors, probe=True), stack.url + "?"),
+        "plain": (open_frozen(browser, stack.plain_url, frozen, errors, probe=False), stack.plain_url),
+        "floor": (open_frozen(browser, stack.floor_render_url, frozen, errors, probe=False), stack.floor_render_url),
+    }
+    idle = {name: idle_cost(browser, page, prefix) for name, (page, prefix) in pages.items()}
+
+    results = {name: {"unchanged": [], "changed": []} for name in pages}
+    candidates = pending_on_screen(pages["console"][0])
     if len(candidates) < cycles:
         raise RuntimeError(f"only {len(candidates)} PENDING jobs on screen; need {cycles} to cancel")
     for index in range(cycles):
-        order = ("unchanged", "changed") if index % 2 == 0 else ("changed", "unchanged")
-        for kind in order:
+        kinds = ("unchanged", "changed") if index % 2 == 0 else ("changed", "unchanged")
+        names = ("console", "plain", "floor") if index % 2 == 0 else ("floor", "plain", "console")
+        for kind in kinds:
             changed_id = None
             if kind == "changed":
+                # Every page refreshes after this cancel, so each finds one changed job.
                 changed_id = candidates[index]
                 status, body = stack.api.cancel(changed_id)
                 if status != 200:
                     raise RuntimeError(f"cancel of job {changed_id} failed with {status}: {body}")
-            cycle = run_cycle(browser, page, url_prefix, idle)
-            cycle.update(describe_mutations(cycle["records"], changed_id))
-            cycle["changed_id"] = changed_id
-            results[kind].append(cycle)
+            for name in names:
+                page, prefix = pages[name]
+                cycle = run_cycle(browser, page, prefix, idle[name])
+                cycle.update(describe_mutations(cycle["records"], changed_id))
+                cycle["changed_id"] = changed_id
+                results[name][kind].append(cycle)
         print(f"frozen cycle pair {index + 1}/{cycles} done", file=sys.stderr)
 
-    context.close()
+    for page, _prefix in pages.values():
+        page.context.close()
     return results, idle
 
 
@@ -355,27 +382,49 @@ def main() -> int:
     return 0
 
 
-def report(args, results, idle, profile, drift, errors, elapsed) -> None:
+PAGE_NAMES = {"console": "console", "plain": "plain.html", "floor": "floor-render.html"}
+KIND_NAMES = {"unchanged": "nothing changed", "changed": "one job canceled"}
+
+
+def report(args, all_results, idle, profile, drift, errors, elapsed) -> None:
     print(f"\n## Refresh cost, 100 rows on screen, {args.cycles} cycles of each kind")
     print(_stack.machine_line())
     print(args.version)
-    print(f"run time {elapsed:.0f} s; idle cost of the 250 ms tick with the clock frozen: "
-          f"{idle['cpu'] * 1000:.1f} ms CPU ({idle['wall'] * 1000:.1f} ms wall) per s, subtracted from each cycle\n")
+    idle_text = ", ".join(f"{PAGE_NAMES[name]} {cost['cpu'] * 1000:.1f} ms CPU ({cost['wall'] * 1000:.1f} ms wall) per s"
+                          for name, cost in idle.items())
+    print(f"run time {elapsed:.0f} s; idle cost with the clock frozen (the console's 250 ms tick, "
+          f"Playwright's fake clock), subtracted from each cycle: {idle_text}\n")
 
+    medians = {}
     rows = []
-    for kind, name in (("unchanged", "nothing changed"), ("changed", "one job canceled")):
-        cycles = results[kind]
-        median = lambda key: statistics.median(cycle[key] for cycle in cycles)  # noqa: E731
-        rows.append([name, f"{median('total'):.0f}", f"{median('changed_row'):.0f}", f"{median('other_rows'):.0f}",
-                     f"{median('outside_rows'):.0f}", f"{median('net_cpu_ms'):.1f}",
-                     _stack.spread([cycle["net_cpu_ms"] for cycle in cycles]), f"{median('net_ms'):.1f}",
-                     f"{median('longest_cpu_ms'):.1f}", f"{median('style_layout_ms'):.1f}", f"{median('paint_ms'):.1f}",
-                     f"{median('gc_ms'):.1f}",
-                     f"{median('tasks'):.0f}"])
+    for page_name, results in all_results.items():
+        for kind, name in KIND_NAMES.items():
+            cycles = results[kind]
+            median = lambda key: statistics.median(cycle[key] for cycle in cycles)  # noqa: E731
+            medians[page_name, kind] = median("net_cpu_ms")
+            rows.append([f"{PAGE_NAMES[page_name]}, {name}", f"{median('total'):.0f}", f"{median('changed_row'):.0f}",
+                         f"{median('other_rows'):.0f}", f"{median('outside_rows'):.0f}", f"{median('net_cpu_ms'):.1f}",
+                         _stack.spread([cycle["net_cpu_ms"] for cycle in cycles]), f"{median('net_ms'):.1f}",
+                         f"{median('longest_cpu_ms'):.1f}", f"{median('style_layout_ms'):.1f}",
+                         f"{median('paint_ms'):.1f}", f"{median('gc_ms'):.1f}", f"{median('tasks'):.0f}"])
     print_table(["cycle", "mutations", "in changed row", "in other rows", "outside rows", "main-thread CPU ms",
                  "CPU min–max", "wall ms", "longest task CPU ms", "style+layout ms", "paint ms", "JS GC ms",
                  "tasks"], rows)
 
+    # plain.html does the same requests and patches the same cells in plain
+    # JavaScript, and floor-render.html in the simplest Python, both without
+    # charts: what the browser and the requests cost, then what Python adds.
+    print("\nAgainst plain.html in the same run (main-thread CPU, medians):\n")
+    table = []
+    for kind, name in KIND_NAMES.items():
+        plain = medians["plain", kind]
+        for page_name in ("console", "floor"):
+            ms = medians[page_name, kind]
+            table.append([f"{PAGE_NAMES[page_name]}, {name}", f"{ms:.1f}", f"{plain:.1f}",
+                          f"{ms / plain:.2f}x" if plain else "–", f"{ms - plain:.1f}"])
+    print_table(["cycle", "ms", "plain.html ms", "ratio to plain", "more than plain, ms"], table)
+
+    results = all_results["console"]
     unchanged = statistics.median(cycle["total"] for cycle in results["unchanged"])
     changed_other = max(cycle["other_rows"] for cycle in results["changed"])
     # Each kind of cycle has to meet the target on its own, so the slower median decides.
@@ -383,7 +432,7 @@ def report(args, results, idle, profile, drift, errors, elapsed) -> None:
     wall = {kind: statistics.median(cycle["net_ms"] for cycle in results[kind]) for kind in results}
     cycle_cpu = max(cpu.values())
     print()
-    print_table(["target", "measured", "result"], [
+    print_table(["target (the console)", "measured", "result"], [
         ["0 mutations when nothing changed", f"{unchanged:.0f} (median)", verdict(unchanged == 0)],
         ["one job changed: only that row's changed cells", f"{changed_other} in other rows (max); outside rows below",
          verdict(changed_other == 0)],
