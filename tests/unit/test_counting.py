@@ -7,13 +7,12 @@ independent oracle for floor and ceiling of log2.
 
 import ast
 import random
-import sys
 
 import pytest
 
 from console import counting
 from console.counting import CountProbe, ProbeStateError
-from interpreters import MICROPYTHON, REPO_ROOT, run_probe_script
+from interpreters import CPYTHON, MICROPYTHON, REPO_ROOT, SKIP_REASON, run_probe_script
 
 MAX_TESTED_COUNT = 5000
 
@@ -404,10 +403,9 @@ def run_counting_script(interpreter, tmp_path):
     return run_probe_script(interpreter, tmp_path, "counting_probe.py", MICROPYTHON_PROBE)
 
 
-@pytest.mark.skipif(MICROPYTHON is None, reason="no micropython binary on PATH, so counting.py was "
-                    "not run under MicroPython; install the Unix port to run this check")
+@pytest.mark.skipif(MICROPYTHON is None, reason=SKIP_REASON % "counting.py was")
 def test_counting_micropython_matches_cpython(tmp_path):
-    expected = run_counting_script(sys.executable, tmp_path)
+    expected = run_counting_script(CPYTHON, tmp_path)
 
     got = run_counting_script(MICROPYTHON, tmp_path)
 
@@ -415,7 +413,7 @@ def test_counting_micropython_matches_cpython(tmp_path):
 
 
 def test_counting_script_runs_under_cpython(tmp_path):
-    lines = run_counting_script(sys.executable, tmp_path)
+    lines = run_counting_script(CPYTHON, tmp_path)
 
     assert lines[0] == "0 0 1 2 [0]"
     assert lines[-1].startswith("error ")
