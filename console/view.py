@@ -64,6 +64,8 @@ def rejected_values(search):
 def _read_query(search):
     view = default_view()
     rejected = []
+    # The last value each name set, so a repeated name can say which value it replaced.
+    taken = {}
     query = search[1:] if search.startswith("?") else search
     for pair in query.split("&"):
         if "=" not in pair:
@@ -71,6 +73,7 @@ def _read_query(search):
         name, value = pair.split("=", 1)
         name = unquote(name)
         value = unquote(value).strip()
+        rejected_before = len(rejected)
         if name == "status":
             if value.lower() in FILTERS:
                 view["status"] = value.lower()
@@ -94,6 +97,10 @@ def _read_query(search):
                 view["job"] = job_id
             elif value:
                 rejected.append("job=%s is not a job id" % _shown(value))
+        if name in view and value and len(rejected) == rejected_before:
+            if name in taken and taken[name] != view[name]:
+                rejected.append("%s=%s, because a later %s=%s replaces it" % (name, taken[name], name, view[name]))
+            taken[name] = view[name]
     return view, rejected
 
 

@@ -203,6 +203,11 @@ def test_parse_view_sizes_are_page_sizes():
     ("?size=7", ["size=7 is not 25, 50 or 100"]),
     ("?job=abc&job=0", ["job=abc is not a job id", "job=0 is not a job id"]),
     ("?job=9223372036854775808", ["job=9223372036854775808 is not a job id"]),
+    ("?job=5&job=6", ["job=5, because a later job=6 replaces it"]),
+    ("?status=pending&status=DONE", ["status=pending, because a later status=done replaces it"]),
+    ("?page=1&page=3", ["page=1, because a later page=3 replaces it"]),
+    ("?job=5&job=05&size=50&size=50", []),
+    ("?job=5&job=abc", ["job=abc is not a job id"]),
 ])
 def test_rejected_values_named(search, expected):
     assert view.rejected_values(search) == expected
