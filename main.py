@@ -93,12 +93,17 @@ class Console(CreateMixin, CancelMixin):
         # or the next minute instead of delaying the first requests.
         self.charts_minute = int(time.time() // 60)
         self.totals_due_at = 0.0
+        # True while _count_totals runs, so two counts never overlap.
+        self.totals_running = False
         self.totals_at = None
         self.totals_took = 0.0
         self.last_clicked_id = None
         self.bulk_ids = []
         self.refresh_requested = False
         self.notice_until = None
+        # When the last notice was shown, and when the current run of failed refreshes began.
+        self.notice_at = None
+        self.failing_since = None
         self.scroll_to_detail = False
         self.bulk_running = False
         # (status, page size, response text) of the live first page on screen, None for other pages.
@@ -200,6 +205,11 @@ class Console(CreateMixin, CancelMixin):
             self.last_tick_second = second
             self.update_clock_texts()
 
+    def refresh_after_change(self):
+        """Refresh now and count the totals again, after this page created or canceled jobs."""
+        self.totals_due_at = 0.0
+        self.refresh_now()
+
     def refresh_now(self):
         # A request made while a refresh is in flight is kept for right after it.
         self.refresh_requested = True
@@ -228,6 +238,8 @@ class Console(CreateMixin, CancelMixin):
         if failure:
             self.failures += 1
             self.failure_text = failure
+            if self.failures == 1:
+                self.failing_since = time.time()
             if self.failures == 1 and self.notice_until is not None:
                 # Good news still fading, such as "answering again", is no longer true.
                 self.notice_until = None
@@ -235,9 +247,11 @@ class Console(CreateMixin, CancelMixin):
             if self.view["job"]:
                 self.detail.show_unreachable(self.view["job"], failure)
             delay = min(BACKOFF_FIRST * (2 ** (self.failures - 1)), BACKOFF_MAX)
-            self.next_refresh_at = time.time() + delay
+            # With auto refresh off, the page sends no request by itself: the banner offers Retry now.
+            self.next_refresh_at = time.time() + delay if self.interval else None
         else:
-            if self.failures:
+            if self.failures and (self.notice_at is None or self.notice_at < self.failing_since):
+                # A notice from an action taken during the outage, such as a cancel's outcome, stays.
                 self._notice("The jobs API is answering again.", False)
             self.failures = 0
             self.failure_text = ""
@@ -285,11 +299,21 @@ class Console(CreateMixin, CancelMixin):
             failure = await self._load_job(self.view["job"], generation)
             if failure:
                 return failure
-        if time.time() >= self.totals_due_at and counts.ok and isinstance(counts.body, dict):
-            failure = await self._load_totals(counts.body)
-            if failure:
-                return failure
+        if time.time() >= self.totals_due_at and not self.totals_running:
+            # The totals take many requests, so they run beside the cycle: a slow API
+            # delays them, never the next read of the list.
+            self.totals_running = True
+            asyncio.create_task(self._count_totals(counts.body))
         return None
+
+    async def _count_totals(self, summary):
+        try:
+            await self._load_totals(summary)
+        except Exception as error:
+            # The next cycle starts a new count; the totals on screen keep the time they were counted.
+            js.console.error("Counting the totals failed: %s: %s" % (type(error).__name__, error))
+        finally:
+            self.totals_running = False
 
     def _counts_failure(self, counts):
         """Return the sentence for a GET / that brought no counts, or None when it did."""
@@ -304,7 +328,11 @@ class Console(CreateMixin, CancelMixin):
         return None
 
     async def _load_totals(self, summary):
-        """Count DONE, CANCELED and all jobs with one-row probes, every TOTALS_INTERVAL seconds."""
+        """Count DONE, CANCELED and all jobs with one-row probes, every TOTALS_INTERVAL seconds.
+
+        An unreachable API leaves totals_due_at as it is. So the first cycle that reads
+        the counts again starts a new count, and the cycle itself reports the outage.
+        """
         tasks = counting.plan_counts()
         started = time.time()
         for task in tasks:
@@ -313,31 +341,38 @@ class Console(CreateMixin, CancelMixin):
                 if probe.requests >= MAX_PROBE_REQUESTS:
                     # Only an API that finds a row at every offset gets here: give up, not loop.
                     self.totals_due_at = time.time() + TOTALS_INTERVAL
-                    return None
+                    return
                 skip = probe.next_skip()
                 reply = await send("GET", api.jobs_url(self.base, task.status, skip, 1), self.skew)
                 if api.is_unreachable(reply.status):
-                    return self._unreachable_text(reply)
+                    return
                 if not reply.ok or not isinstance(reply.body, list):
                     self.totals_due_at = time.time() + TOTALS_INTERVAL
-                    return None
+                    return
                 probe.feed(len(reply.body) > 0)
         try:
             totals = counting.merge_counts(summary, tasks)
         except ValueError:
-            return None
+            self.totals_due_at = time.time() + TOTALS_INTERVAL
+            return
         self.totals_at = self.times.now()
         self.totals_took = time.time() - started
         self.totals_due_at = time.time() + TOTALS_INTERVAL
         for key, element_id in (("DONE", "count-done"), ("CANCELED", "count-canceled"),
                                 (counting.ALL_JOBS, "count-all")):
             self._set_text(element_id, counting.format_count(totals[key]))
-        return None
+        self.update_clock_texts()
 
     def _unreachable_text(self, reply):
         if reply.status == 0:
             return reply.error
         return api.describe_error(reply.status, reply.body)
+
+    def _unconfirmed_text(self, reply):
+        """Return why a create or cancel got no response, without advice to send it again."""
+        if reply.status == 0:
+            return reply.error
+        return api.describe_error(reply.status, reply.body, retry_advice=False)
 
     async def _fetch_rows(self, skip, limit):
         status = viewmodel.api_status(self.view)
@@ -447,26 +482,33 @@ class Console(CreateMixin, CancelMixin):
         return with_retry_advice("The jobs API sent a job list the console cannot read: %s." % problem)
 
     async def _load_job(self, job_id, generation):
-        reply = await send("GET", api.job_url(self.base, job_id), self.skew)
-        if api.is_unreachable(reply.status):
-            return self._unreachable_text(reply)
-        if generation != self.generation or self.view["job"] != job_id:
-            return None
-        if not reply.ok or not isinstance(reply.body, dict):
-            self.detail.show_error(job_id, api.describe_error(reply.status, reply.body, job_id=job_id))
-            return None
-        problem = jobmodel.job_problem(reply.body)
-        if problem is not None:
-            return with_retry_advice("The jobs API sent job %d in a form the console cannot read: %s." % (job_id, problem))
-        history = []
-        for page in range(10):
-            part = await send("GET", api.history_url(self.base, job_id, page * 100, 100), self.skew)
-            if api.is_unreachable(part.status):
-                return self._unreachable_text(part)
-            if not part.ok or not isinstance(part.body, list):
-                break
-            history.extend(part.body)
-            if len(part.body) < 100:
+        # The job and its history come from separate requests. When the job changes
+        # in between, the history already lists the state just read as an earlier
+        # one, so both are read again rather than shown mixed.
+        for attempt in range(3):
+            reply = await send("GET", api.job_url(self.base, job_id), self.skew)
+            if api.is_unreachable(reply.status):
+                return self._unreachable_text(reply)
+            if generation != self.generation or self.view["job"] != job_id:
+                return None
+            if not reply.ok or not isinstance(reply.body, dict):
+                self.detail.show_error(job_id, api.describe_error(reply.status, reply.body, job_id=job_id))
+                return None
+            problem = jobmodel.job_problem(reply.body)
+            if problem is not None:
+                return with_retry_advice("The jobs API sent job %d in a form the console cannot read: %s." % (
+                    job_id, problem))
+            history = []
+            for page in range(10):
+                part = await send("GET", api.history_url(self.base, job_id, page * 100, 100), self.skew)
+                if api.is_unreachable(part.status):
+                    return self._unreachable_text(part)
+                if not part.ok or not isinstance(part.body, list):
+                    break
+                history.extend(part.body)
+                if len(part.body) < 100:
+                    break
+            if not jobmodel.history_is_ahead(reply.body, history):
                 break
         if generation != self.generation or self.view["job"] != job_id:
             return None
@@ -500,6 +542,7 @@ class Console(CreateMixin, CancelMixin):
         node.classList.toggle("error", bool(is_error))
         # Good news fades; an error stays until the next action replaces it.
         self.notice_until = None if is_error else time.time() + NOTICE_SECONDS
+        self.notice_at = time.time()
 
     def _render_list(self):
         self.table.set_marks(self.view["job"], self.selected_id())
@@ -583,8 +626,12 @@ class Console(CreateMixin, CancelMixin):
             self._set_text("counts-time", "Pending and running read at %s." % self.times.short(self.counts_read_at))
         if self.totals_at is not None:
             # A count is a snapshot: jobs that change while it is taken can move it by that many.
-            self._set_text("totals-time", "Totals counted at %s in %s, every %d s." % (
-                self.times.short(self.totals_at), timefmt.format_duration(self.totals_took), TOTALS_INTERVAL))
+            text = "Totals counted at %s in %s" % (self.times.short(self.totals_at),
+                                                   timefmt.format_duration(self.totals_took))
+            if self.interval:
+                # A count starts with a refresh, so it cannot come more often than refreshes do.
+                text += ", every %d s" % max(TOTALS_INTERVAL, self.interval)
+            self._set_text("totals-time", text + ".")
         self.table.update_times()
         self.detail.update_times()
         if self.notice_until is not None and now >= self.notice_until:
@@ -601,6 +648,8 @@ class Console(CreateMixin, CancelMixin):
         if self.failures and self.next_refresh_at is not None:
             wait = max(int(self.next_refresh_at - now + 0.999), 0)
             text = "Update failed, retrying in %d s" % wait if wait else "Retrying now…"
+        elif self.failures:
+            text = "Update failed · auto refresh off"
         elif self.last_success is None:
             text = "Loading…" if self.next_refresh_at is not None else "Not loaded yet"
         else:
@@ -823,6 +872,11 @@ class Console(CreateMixin, CancelMixin):
     # Export ---------------------------------------------------------------
 
     def export_view(self, kind):
+        if self.rows_read_at is None:
+            # An empty file would look like an empty system.
+            self._notice("Nothing exported: no list of jobs has been read yet. Export again once the table shows "
+                         "jobs.", True)
+            return
         now = self.times.now()
         if kind == "csv":
             text = export.to_csv(self.rows)

@@ -113,11 +113,12 @@ def validation_errors(body):
     return errors
 
 
-def describe_error(status, body, job_id=None, base=""):
+def describe_error(status, body, job_id=None, base="", retry_advice=True):
     """Return one sentence for a user: what went wrong and what to do next.
 
     ``body`` is the decoded JSON (or None when the body was not JSON). The
-    sentence never embeds raw JSON.
+    sentence never embeds raw JSON. retry_advice False leaves "Try again" out
+    of an unexplained status, for a request that may have taken effect.
     """
     detail = body.get("detail") if isinstance(body, dict) else None
     if status == 404 and isinstance(detail, dict) and "job_id" in detail:
@@ -151,6 +152,8 @@ def describe_error(status, body, job_id=None, base=""):
         return "The request was too large for the console's server."
     if isinstance(detail, str) and detail:
         return "The API returned %d: %s." % (status, detail.rstrip("."))
+    if not retry_advice:
+        return "The API returned status %d." % status
     return "The API returned status %d. Try again; if it persists, check the API's log." % status
 
 

@@ -2,7 +2,7 @@
 
 ``CancelMixin`` is part of ``Console`` in main.py and uses its state and
 helpers (``base``, ``skew``, ``table``, ``detail``, ``_set_text``,
-``_unreachable_text``, ``refresh_now``).
+``_unreachable_text``, ``_unconfirmed_text``, ``refresh_after_change``).
 """
 
 import asyncio
@@ -90,7 +90,7 @@ class CancelMixin:
             dialog.close()
             self._notice("Job %d canceled." % job_id, False)
             self._apply_job(reply.body)
-            self.refresh_now()
+            self.refresh_after_change()
             return
         if reply.status == 409:
             dialog.close()
@@ -98,7 +98,7 @@ class CancelMixin:
             detail = reply.body.get("detail") if isinstance(reply.body, dict) else None
             if isinstance(detail, dict) and isinstance(detail.get("job"), dict):
                 self._apply_job(detail["job"])
-            self.refresh_now()
+            self.refresh_after_change()
             return
         if reply.status == 404:
             dialog.close()
@@ -106,10 +106,10 @@ class CancelMixin:
             return
         if api.may_have_acted(reply.status):
             # The API may have canceled the job before the connection failed.
-            text = self._unreachable_text(reply)
-            self._set_text("cancel-error", "No confirmation, so job %d may or may not have been canceled: %s The list "
+            text = self._unconfirmed_text(reply)
+            self._set_text("cancel-error", "No confirmation, so job %d may or may not have been canceled. %s The list "
                            "shows its state once the API answers again." % (job_id, text))
-            self.refresh_now()
+            self.refresh_after_change()
             return
         if api.is_unreachable(reply.status):
             text = self._unreachable_text(reply)
@@ -210,24 +210,28 @@ class CancelMixin:
         asyncio.create_task(self.bulk_cancel(list(self.bulk_ids)))
 
     async def bulk_cancel(self, ids):
+        left = []
         try:
-            summary, failed = await self._cancel_each(ids)
+            summary, failed, left = await self._cancel_each(ids)
             if not by_id("bulk-dialog").open:
                 # The dialog was closed anyway (the browser can force Escape), so the outcome goes to the page.
-                self._notice("Bulk cancel finished: %s The list shows each job's state." % summary, failed)
+                self._notice("Bulk cancel %s: %s The list shows each job's state." % (
+                    "stopped" if left else "finished", summary), failed)
         finally:
             self.bulk_running = False
             by_id("bulk-confirm").hidden = True
-            # The question is answered, so the title now describes the list below it.
-            self._set_text("bulk-title", "Bulk cancel finished")
+            # The question is answered, so the title and the text above the results describe them.
+            self._set_text("bulk-title", "Bulk cancel stopped" if left else "Bulk cancel finished")
+            self._set_text("bulk-summary", "Asked to cancel: %s." % bulk.describe_ids(ids))
             self._set_text("bulk-keep", "Close")
-            self.set_selection([])
-            self.refresh_now()
+            # The jobs not attempted stay selected, so Cancel selected tries them again.
+            self.set_selection(left)
+            self.refresh_after_change()
 
     async def _cancel_each(self, ids):
         """Cancel jobs one at a time, listing each outcome; stop if the API goes away.
 
-        Return the summary sentence and whether any job was not canceled.
+        Return the summary sentence, whether any job was not canceled, and the ids not attempted.
         """
         reason = str(by_id("bulk-reason").value)
         by_id("bulk-reason").disabled = True
@@ -238,6 +242,7 @@ class CancelMixin:
         results = by_id("bulk-results")
         canceled = 0
         unsure_id = None
+        left = []
         for index, job_id in enumerate(ids):
             reply = await send("POST", api.cancel_url(self.base, job_id, reason), self.skew)
             item = document.createElement("li")
@@ -246,7 +251,7 @@ class CancelMixin:
                 item.textContent = "Job %d canceled." % job_id
                 self._apply_job(reply.body)
             elif api.is_unreachable(reply.status) or api.may_have_acted(reply.status):
-                text = self._unreachable_text(reply)
+                text = self._unconfirmed_text(reply)
                 if api.may_have_acted(reply.status):
                     # The request went out, so this job may be canceled already.
                     unsure_id = job_id
@@ -277,7 +282,7 @@ class CancelMixin:
             text = "%d of %d canceled, and job %d may be too." % (canceled, len(ids), unsure_id)
         summary.textContent = text
         results.append(summary)
-        return text, canceled < len(ids)
+        return text, canceled < len(ids), left
 
 
 # A message can be thousands of characters long; the dialog quotes its start.

@@ -239,8 +239,16 @@ class CreateMixin:
         else:
             await self._create_batch(pattern, times)
 
+    def _api_time(self, epoch):
+        """Return the next_attempt_at to send for epoch: None (run now) when there is none or it has passed."""
+        # The API would date the job's first run at a past time, before its creation,
+        # so a time that has passed is not sent and the job runs at once, as the preview states.
+        if epoch is None or epoch <= self.times.now():
+            return None
+        return timefmt.format_api_time(epoch)
+
     async def _create_one(self, message, epoch):
-        when = timefmt.format_api_time(epoch) if epoch is not None else None
+        when = self._api_time(epoch)
         reply = await send("POST", api.create_url(self.base, message, when), self.skew)
         if reply.ok and isinstance(reply.body, dict):
             job = reply.body
@@ -276,7 +284,7 @@ class CreateMixin:
         unsure = False
         for index in range(count):
             epoch = times[index]
-            when = timefmt.format_api_time(epoch) if epoch is not None else None
+            when = self._api_time(epoch)
             message = bulk.message_for(pattern, index + 1)
             reply = await send("POST", api.create_url(self.base, message, when), self.skew)
             if reply.ok and isinstance(reply.body, dict):
@@ -314,6 +322,8 @@ class CreateMixin:
             self._show_created(created)
 
     def _show_created(self, job_ids):
+        # New jobs change the totals, so they are counted again with the list this triggers.
+        self.totals_due_at = 0.0
         for job_id in job_ids:
             self.table.highlight(job_id)
         status = self.view["status"] if self.view["status"] in ("all", "pending") else "all"

@@ -27,7 +27,10 @@ def outcome(job):
     status = job.get("status")
     message = job.get("message") or ""
     if status == "PENDING":
-        return "retrying" if message == RETRY_MESSAGE else "pending"
+        # A new job's status_at equals its created_at until its first change, so a
+        # "Temporary failure" it still has then is the message it was created with.
+        never_changed = job.get("created_at") is not None and job.get("status_at") == job.get("created_at")
+        return "retrying" if message == RETRY_MESSAGE and not never_changed else "pending"
     if status == "RUNNING":
         return "running"
     if status == "DONE":
@@ -180,3 +183,17 @@ def parse_job_id(text):
     if number > MAX_JOB_ID:
         raise ValueError("%s is too large to be a job id." % value)
     return number
+
+
+def history_is_ahead(job, history):
+    """Return True when history lists job's own state as an earlier one: the job changed after it was read.
+
+    Every change moves status_at, so a current state never has the same status
+    and status_at as an entry of its history.
+    """
+    for entry in history:
+        if not isinstance(entry, dict):
+            continue
+        if entry.get("status") == job.get("status") and entry.get("status_at") == job.get("status_at"):
+            return True
+    return False

@@ -9,6 +9,8 @@ from console import api, jobs
 
 FILTERS = ("all", "pending", "running", "done", "canceled")
 DEFAULT_SIZE = 25
+# The highest page whose skip, at the largest page size, still fits the API's 64-bit integers.
+MAX_PAGE = jobs.MAX_JOB_ID // api.MAX_LIMIT
 
 
 def default_view():
@@ -65,7 +67,7 @@ def _read_query(search):
     view = default_view()
     rejected = []
     # The last value each name set, so a repeated name can say which value it replaced.
-    taken = {}
+    last_value = {}
     query = search[1:] if search.startswith("?") else search
     for pair in query.split("&"):
         if "=" not in pair:
@@ -81,7 +83,11 @@ def _read_query(search):
                 rejected.append("status=%s is not one of %s" % (_shown(value), ", ".join(FILTERS)))
         elif name == "page":
             page = _positive_int(value)
-            if page is None and value:
+            if page is not None and page > MAX_PAGE:
+                # The API's skip is a 64-bit integer, so no list reaches this far.
+                rejected.append("page=%s is past the last page any list can have" % _shown(value))
+                page = None
+            elif page is None and value:
                 rejected.append("page=%s is not a page number" % _shown(value))
             view["page"] = page or 1
         elif name == "size":
@@ -98,9 +104,9 @@ def _read_query(search):
             elif value:
                 rejected.append("job=%s is not a job id" % _shown(value))
         if name in view and value and len(rejected) == rejected_before:
-            if name in taken and taken[name] != view[name]:
-                rejected.append("%s=%s, because a later %s=%s replaces it" % (name, taken[name], name, view[name]))
-            taken[name] = view[name]
+            if name in last_value and last_value[name] != view[name]:
+                rejected.append("%s=%s, because a later %s=%s replaces it" % (name, last_value[name], name, view[name]))
+            last_value[name] = view[name]
     return view, rejected
 
 

@@ -1,4 +1,4 @@
-"""The page object of the jobs console: every locator the tests use, in one place."""
+"""The page object of the jobs console (every locator the tests use, in one place) and a response helper."""
 
 import re
 
@@ -161,3 +161,19 @@ class ConsolePage:
             self.cancel_reason.fill(reason)
         self.cancel_confirm.click()
         expect(self.cancel_dialog).to_be_hidden()
+
+
+def show_as_retry(route, job_id):
+    """Fulfil a /jobs request with job_id in the contract's retry shape, as after a temporary failure.
+
+    The job is PENDING with the message "Temporary failure", and its status_at
+    is later than its created_at, because it has run since it was created.
+    """
+    response = route.fetch()
+    rows = response.json()
+    for row in rows:
+        if row["job_id"] == job_id:
+            row["message"] = "Temporary failure"
+            row["status_at"] = row["created_at"][:11] + "23:59:59.000000"
+    route.fulfill(response=response, json=rows)
+

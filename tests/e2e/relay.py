@@ -44,6 +44,8 @@ class _RelayHandler(http.server.BaseHTTPRequestHandler):
 
     def _forward(self, relay):
         delay = relay.delay
+        if relay.path_delay is not None:
+            delay += relay.path_delay(self.command, self.path)
         if delay:
             time.sleep(delay)
         length = int(self.headers.get("Content-Length") or 0)
@@ -90,11 +92,13 @@ class _RelayServer(http.server.ThreadingHTTPServer):
 
 
 class Relay:
-    """Forward requests to ``upstream``; ``stop``/``start``, ``delay`` and ``drop_replies`` make faults."""
+    """Forward requests to ``upstream``; ``stop``/``start``, ``delay``, ``path_delay`` and ``drop_replies`` make faults."""
 
     def __init__(self, upstream):
         self.upstream = upstream.rstrip("/")
         self.delay = 0.0
+        # A function of (method, path) that returns extra seconds to wait, to slow some requests only.
+        self.path_delay = None
         self.drop_replies = False
         self.date_override = None
         self.port = 0

@@ -4,6 +4,8 @@ import re
 
 from playwright.sync_api import expect
 
+from pages import show_as_retry
+
 
 def test_counts_match_api(console, stack):
     stack.api.create_far_future("counted pending")
@@ -31,6 +33,28 @@ def test_totals_counted_exactly(console, stack):
     expect(console.page.get_by_test_id("count-done")).to_have_text(str(done))
     expect(console.page.get_by_test_id("count-canceled")).to_have_text(str(canceled_count))
     expect(console.page.locator("#totals-time")).to_have_text(re.compile(r"Totals counted at \d\d:\d\d:\d\d in \d+ (ms|s), every 15 s\."))
+
+
+def test_totals_recounted_after_create(console, stack):
+    count_all = console.page.get_by_test_id("count-all")
+    expect(count_all).to_have_text(re.compile(r"^\d+$"))
+    before = int(count_all.inner_text())
+    console.create_job("counted at once")
+    # Well within the 15 s between counts: the page's own change starts a new count.
+    expect(count_all).to_have_text(str(before + 1), timeout=8000)
+
+
+def test_totals_text_without_auto_refresh(console):
+    console.set_interval("off")
+    # No count comes by itself then, so the text promises no interval.
+    expect(console.page.locator("#totals-time")).to_have_text(
+        re.compile(r"^Totals counted at \d\d:\d\d:\d\d in \d+ (ms|s)\.$"))
+
+
+def test_new_job_with_retry_message_is_pending(console, stack):
+    # A user may type the API's own retry message; a job that never ran is not retrying.
+    job = stack.api.create_far_future("Temporary failure")
+    expect(console.row_status(job["job_id"])).to_have_text("Pending")
 
 
 def test_list_newest_first(console, stack):
@@ -101,16 +125,7 @@ def test_outcome_labels(console, stack):
 def test_retrying_label(console, stack):
     job = stack.api.create_far_future("retry shape")
     # The contract's retry is a PENDING job whose message is "Temporary failure".
-    console.page.route("**/api/jobs*", lambda route: _rewrite_retry(route, job["job_id"]))
+    console.page.route("**/api/jobs*", lambda route: show_as_retry(route, job["job_id"]))
     expect(console.row_status(job["job_id"])).to_have_text("Retrying")
     expect(console.row_api_status(job["job_id"])).to_have_text("PENDING")
     expect(console.row(job["job_id"]).locator(".c-next .rel")).to_have_text(re.compile(r"^in "))
-
-
-def _rewrite_retry(route, job_id):
-    response = route.fetch()
-    rows = response.json()
-    for row in rows:
-        if row["job_id"] == job_id:
-            row["message"] = "Temporary failure"
-    route.fulfill(response=response, json=rows)

@@ -5,6 +5,8 @@ import time
 
 from playwright.sync_api import expect
 
+from pages import show_as_retry
+
 
 def test_cancel_from_row_with_reason(console, stack):
     job = stack.api.create_far_future("cancel from row")
@@ -112,7 +114,8 @@ def test_already_canceled_in_words(console, stack):
 
 def test_cancel_dialog_tells_retry_from_new(console, stack):
     fresh = stack.api.create_far_future("not run yet")
-    retrying = stack.api.create_far_future("Temporary failure")
+    retrying = stack.api.create_far_future("retried")
+    console.page.route("**/api/jobs*", lambda route: show_as_retry(route, retrying["job_id"]))
     expect(console.row_status(retrying["job_id"])).to_have_text("Retrying")
     console.row_cancel(fresh["job_id"]).click()
     expect(console.cancel_summary).to_have_text("It has not started yet. Canceling cannot be undone. Message: not run yet")

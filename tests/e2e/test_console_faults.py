@@ -165,7 +165,7 @@ def test_cancel_unanswered_after_acting(console, stack):
     stack.relay.drop_replies = True
     console.cancel_confirm.click()
     expect(console.cancel_error).to_have_text(re.compile(
-        r"^No confirmation, so job %d may or may not have been canceled: .*closed the connection" % job["job_id"]))
+        r"^No confirmation, so job %d may or may not have been canceled\. .*closed the connection" % job["job_id"]))
     assert stack.api.job(job["job_id"])["status"] == "CANCELED"
     stack.relay.drop_replies = False
     console.cancel_keep.click()
@@ -194,6 +194,10 @@ def test_bulk_cancel_unanswered_after_acting(console, stack):
         r"%d, %d\.$" % (newest, newest - 1, newest - 2)))
     stack.relay.drop_replies = False
     assert [stack.api.job(job_id)["status"] for job_id in sorted(ids)] == ["PENDING", "PENDING", "CANCELED"]
+    expect(console.bulk_title).to_have_text("Bulk cancel stopped")
+    console.bulk_keep.click()
+    # The jobs not attempted stay selected, ready for another try.
+    expect(console.selection_count).to_have_text("2 pending jobs selected")
 
 
 def test_escape_keeps_running_bulk_dialog(console, stack):
@@ -220,3 +224,62 @@ def test_wrong_api_named_in_banner(make_stack, page):
         r"answered GET / with status \d+ and no job counts, so it does not look like the jobs API\. "
         r"Check the URL given to serve\.py with --api\."))
     expect(console.updated).to_have_text(re.compile(r"retrying in \d+ s"))
+
+
+def _one_row_request(method, path):
+    # The totals are counted with one-row requests, and the list requests a page.
+    return method == "GET" and path.endswith("limit=1")
+
+
+def test_slow_totals_never_hold_back_the_list(make_stack, page):
+    from pages import ConsolePage
+    stack = make_stack()
+    stack.relay.path_delay = lambda method, path: 4.0 if _one_row_request(method, path) else 0.0
+    console = ConsolePage(page, stack.url).open()
+    # Counting the totals takes several 4 s requests from here on; the list keeps its 2 s refresh.
+    job = stack.api.create_far_future("listed while the totals count")
+    expect(console.row(job["job_id"])).to_be_visible(timeout=6000)
+    stack.relay.path_delay = None
+
+
+def test_refresh_off_waits_for_retry_now(console, stack):
+    console.set_interval("off")
+    stack.relay.stop()
+    console.page.get_by_role("button", name="Refresh now").click()
+    expect(console.banner_text).to_be_visible()
+    # With auto refresh off, the page sends nothing by itself, not even retries.
+    expect(console.updated).to_have_text("Update failed · auto refresh off")
+    stack.relay.start()
+    console.page.locator("#banner-retry").click()
+    expect(console.banner_text).to_be_hidden()
+
+
+def test_cancel_outcome_outlasts_recovery_notice(console, stack):
+    job = stack.api.create_far_future("canceled during an outage")
+    console.ask_cancel(job["job_id"])
+    stack.relay.drop_replies = True
+    console.cancel_confirm.click()
+    expect(console.cancel_error).to_contain_text("may or may not have been canceled")
+    expect(console.banner_text).to_be_visible()
+    stack.relay.drop_replies = False
+    # The second try finds the job canceled by the first one; that news outlasts the recovery.
+    console.cancel_confirm.click()
+    expect(console.notice).to_have_text(
+        "Job %d was already canceled, so there is nothing to cancel." % job["job_id"])
+    expect(console.banner_text).to_be_hidden()
+    console.wait_refreshes(1)
+    expect(console.notice).to_have_text(
+        "Job %d was already canceled, so there is nothing to cancel." % job["job_id"])
+
+
+def test_export_before_any_list_refused(make_stack, page):
+    from pages import ConsolePage
+    stack = make_stack()
+    stack.relay.stop()
+    console = ConsolePage(page, stack.url)
+    page.goto(stack.url)
+    expect(console.banner_text).to_be_visible()
+    console.export_json.click()
+    # An empty file would look like an empty system.
+    expect(console.notice).to_have_text(
+        "Nothing exported: no list of jobs has been read yet. Export again once the table shows jobs.")

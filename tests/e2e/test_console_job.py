@@ -17,6 +17,29 @@ def test_row_click_opens_job(console, stack):
     assert "job=%d" % job["job_id"] in console.page.url
 
 
+def test_job_read_again_when_history_is_newer(console, stack):
+    job = stack.api.create_far_future("changes between two requests")
+    expect(console.row(job["job_id"])).to_be_visible()
+    before = stack.api.job(job["job_id"])
+    stack.api.cancel(job["job_id"])
+    console.set_interval("off")
+    served = []
+
+    def stale_once(route):
+        # The first read of the job predates the cancel; the history that follows already lists it.
+        if served:
+            route.continue_()
+        else:
+            served.append(route.request.url)
+            route.fulfill(json=before)
+
+    console.page.route(lambda url: url.endswith("/api/job/%d" % job["job_id"]), stale_once)
+    console.open_job(job["job_id"])
+    expect(console.detail_status).to_have_text("Canceled")
+    expect(console.history_rows).to_have_count(1)
+    assert served, "the stale job was never served"
+
+
 def test_canceled_job_never_ran(console, stack):
     job = stack.api.create_far_future("canceled before running")
     stack.api.cancel(job["job_id"])

@@ -442,3 +442,11 @@ def test_describe_error_is_sentence(status, body):
 ])
 def test_is_unreachable_statuses(status, expected):
     assert api.is_unreachable(status) is expected
+
+
+def test_describe_error_without_retry_advice():
+    # After a request that may have taken effect, "Try again" would invite a duplicate.
+    sentence = api.describe_error(500, None, retry_advice=False)
+
+    assert sentence == "The API returned status 500."
+    assert "Try again" in api.describe_error(500, None)

@@ -78,6 +78,29 @@ def test_outcome_of_status_and_message(status, message, expected):
     assert jobs.outcome({"status": status, "message": message}) == expected
 
 
+def test_outcome_new_job_with_retry_message_is_pending():
+    # A user can create a job whose message is "Temporary failure"; it has never run.
+    new = {"status": "PENDING", "message": "Temporary failure",
+           "created_at": "2026-12-04T19:37:31.469000", "status_at": "2026-12-04T19:37:31.469000"}
+    retried = dict(new, status_at="2026-12-04T19:37:46.469000")
+
+    assert jobs.outcome(new) == "pending"
+    assert jobs.outcome(retried) == "retrying"
+
+
+def test_history_is_ahead_of_stale_job():
+    job = {"status": "RUNNING", "status_at": "2026-12-04T19:37:34.469000"}
+    later_history = [
+        {"job_history_id": 2, "status": "RUNNING", "status_at": "2026-12-04T19:37:34.469000", "message": ""},
+        {"job_history_id": 1, "status": "PENDING", "status_at": "2026-12-04T19:37:31.469000", "message": ""},
+    ]
+
+    assert jobs.history_is_ahead(job, later_history) is True
+    assert jobs.history_is_ahead(job, later_history[1:]) is False
+    assert jobs.history_is_ahead(job, []) is False
+    assert jobs.history_is_ahead(dict(job, status="DONE"), later_history) is False
+
+
 def test_outcome_failure_messages_exact():
     # Only the API's exact messages count: a user's message that merely looks similar does not.
     assert jobs.outcome({"status": "DONE", "message": "permanent failure"}) == "succeeded"

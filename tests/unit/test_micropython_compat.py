@@ -75,6 +75,9 @@ job = {"job_id": 7, "status": "RUNNING", "status_at": "2026-12-04T19:37:59.46900
 show("outcome", jobs.outcome({"status": "DONE", "message": "Permanent failure"}))
 show("state", jobs.state_phrase({"status": "PENDING", "message": "Temporary failure"}))
 show("attempts", jobs.attempt_count(job, history))
+show("ahead", jobs.history_is_ahead(dict(job, status="PENDING", status_at=history[0]["status_at"]), history))
+show("new job outcome", jobs.outcome({"status": "PENDING", "message": "Temporary failure",
+                                     "created_at": job["created_at"], "status_at": job["created_at"]}))
 for period in jobs.state_periods(job, history, 1796413082.469):
     show("period " + period["status"], "%.3f" % period["seconds"])
 for text in ("#42", "0", "\u00b2", "caf\u00e9", "\u0664\u0662", "4.2", str(2 ** 63)):

@@ -208,6 +208,7 @@ def test_parse_view_sizes_are_page_sizes():
     ("?page=1&page=3", ["page=1, because a later page=3 replaces it"]),
     ("?job=5&job=05&size=50&size=50", []),
     ("?job=5&job=abc", ["job=abc is not a job id"]),
+    ("?page=99999999999999999999", ["page=99999999999999999999 is past the last page any list can have"]),
 ])
 def test_rejected_values_named(search, expected):
     assert view.rejected_values(search) == expected
