@@ -43,9 +43,10 @@ def test_one_refresh_in_flight_with_slow_api(console, stack):
     # Two whole refresh cycles at 5 s per request, each of at least two requests.
     console.wait_refreshes(3)
     assert len(stack.relay.requests) - first >= 4
-    # A cycle sends its counts and list requests together; a second cycle
-    # started before the first ended would put 3 or more in flight.
-    assert stack.relay.max_in_flight == 2
+    # A cycle sends its counts and list requests together, and the totals count
+    # beside it sends one request at a time. A second cycle started before the
+    # first ended would put 4 or more in flight.
+    assert stack.relay.max_in_flight <= 3
     stack.relay.delay = 0
 
 
