@@ -187,7 +187,7 @@ async def fill_table():
 
 
 # The refresh: defined here, run only by bench/refresh.py.
-shown = {"list": None, "jobs": {}, "refreshes": 0}
+on_screen = {"list": None, "jobs": {}, "refreshes": 0}
 
 
 async def read_text(url):
@@ -202,27 +202,27 @@ async def refresh():
     document = js.document
     write_text(document.getElementById("count-pending"), str(counts["pending_count"]), True)
     write_text(document.getElementById("count-running"), str(counts["running_count"]), True)
-    if list_text != shown["list"]:
+    if list_text != on_screen["list"]:
         jobs = json.loads(list_text)
         rows = document.getElementById("job-rows").children
         now = time.time()
         today = time.gmtime(now + utc_offset_minutes(now) * 60)[0:3]
         seen = {}
-        # The benchmark only cancels jobs, so the rows keep their order; a refresh
+        # The benchmark only cancels jobs, so the rows keep their order. A refresh
         # that finds another order or count would have to draw the page again.
         if rows.length != len(jobs):
             raise RuntimeError("the list changed length; this floor only patches rows in place")
         for index, job in enumerate(jobs):
             seen[job["job_id"]] = job
-            if shown["jobs"].get(job["job_id"]) != job:
+            if on_screen["jobs"].get(job["job_id"]) != job:
                 row = rows.item(index)
                 if str(row.dataset.jobId) != str(job["job_id"]):
                     raise RuntimeError("the rows moved; this floor only patches rows in place")
                 fill_row(row, job, now, today, True)
-        shown["jobs"] = seen
-        shown["list"] = list_text
-    shown["refreshes"] += 1
-    js.window.jobsConsoleRefreshes = shown["refreshes"]
+        on_screen["jobs"] = seen
+        on_screen["list"] = list_text
+    on_screen["refreshes"] += 1
+    js.window.jobsConsoleRefreshes = on_screen["refreshes"]
 
 
 async def refresh_or_say():
