@@ -606,6 +606,9 @@ class Console(CreateMixin, CancelMixin):
             self._set_hidden("banner", False)
         else:
             self._set_hidden("banner", True)
+        if not self.loaded:
+            # "Loading" would be untrue while the first read keeps failing.
+            self.table.show_waiting("No jobs loaded: the message above says why." if stale else "Loading jobs…")
         self._show_refresh_button()
 
     def _show_refresh_button(self):

@@ -211,17 +211,18 @@ class CancelMixin:
 
     async def bulk_cancel(self, ids):
         left = []
+        stopped = True
         try:
-            summary, failed, left = await self._cancel_each(ids)
+            summary, failed, left, stopped = await self._cancel_each(ids)
             if not by_id("bulk-dialog").open:
                 # The dialog was closed anyway (the browser can force Escape), so the outcome goes to the page.
                 self._notice("Bulk cancel %s: %s The list shows each job's state." % (
-                    "stopped" if left else "finished", summary), failed)
+                    "stopped" if stopped else "finished", summary), failed)
         finally:
             self.bulk_running = False
             by_id("bulk-confirm").hidden = True
             # The question is answered, so the title and the text above the results describe them.
-            self._set_text("bulk-title", "Bulk cancel stopped" if left else "Bulk cancel finished")
+            self._set_text("bulk-title", "Bulk cancel stopped" if stopped else "Bulk cancel finished")
             self._set_text("bulk-summary", "Asked to cancel: %s." % bulk.describe_ids(ids))
             self._set_text("bulk-keep", "Close")
             # The jobs not attempted stay selected, so Cancel selected tries them again.
@@ -231,7 +232,8 @@ class CancelMixin:
     async def _cancel_each(self, ids):
         """Cancel jobs one at a time, listing each outcome; stop if the API goes away.
 
-        Return the summary sentence, whether any job was not canceled, and the ids not attempted.
+        Return the summary sentence, whether any job was not canceled, the ids not attempted,
+        and whether the API stopped the batch (possibly at its last job, with none left).
         """
         reason = str(by_id("bulk-reason").value)
         by_id("bulk-reason").disabled = True
@@ -243,6 +245,7 @@ class CancelMixin:
         canceled = 0
         unsure_id = None
         left = []
+        stopped = False
         for index, job_id in enumerate(ids):
             reply = await send("POST", api.cancel_url(self.base, job_id, reason), self.skew)
             item = document.createElement("li")
@@ -259,6 +262,7 @@ class CancelMixin:
                 else:
                     outcome = "not canceled"
                 left = ids[index + 1:]
+                stopped = True
                 line = "Job %d: %s (%s) Stopped here." % (job_id, outcome, text)
                 if left:
                     line += " Not attempted: %s." % bulk.describe_ids(left)
@@ -282,7 +286,7 @@ class CancelMixin:
             text = "%d of %d canceled, and job %d may be too." % (canceled, len(ids), unsure_id)
         summary.textContent = text
         results.append(summary)
-        return text, canceled < len(ids), left
+        return text, canceled < len(ids), left, stopped
 
 
 # A message can be thousands of characters long; the dialog quotes its start.

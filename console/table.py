@@ -232,6 +232,14 @@ class JobTable:
             self._patch_row(row)
             self._time_rows([row], self.times.now())
 
+    def show_waiting(self, text):
+        """Say in the table why no rows are shown yet; rows, once drawn, replace the text."""
+        if self.placeholder is None:
+            return
+        cell = self.placeholder.firstElementChild
+        if str(cell.textContent) != text:
+            cell.textContent = text
+
     def job(self, job_id):
         row = self.rows.get(job_id)
         return row.job if row is not None else None

@@ -11,6 +11,7 @@ class ConsolePage:
         self.url = url
         self.body = page.locator("body")
         self.rows = page.locator("#job-rows tr[data-job-id]")
+        self.table_placeholder = page.locator("#job-rows tr.placeholder")
         self.count_pending = page.get_by_test_id("count-pending")
         self.count_running = page.get_by_test_id("count-running")
         self.updated = page.get_by_test_id("updated")

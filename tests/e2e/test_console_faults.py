@@ -20,6 +20,22 @@ def test_stopped_api_shows_banner_and_recovers(console, stack):
     expect(console.notice).to_have_text("The jobs API is answering again.")
 
 
+def test_api_down_at_load_says_no_jobs_loaded(make_stack, page):
+    from pages import ConsolePage
+    stack = make_stack()
+    job = stack.api.create_far_future("listed once the API answers")
+    stack.relay.stop()
+    console = ConsolePage(page, stack.url)
+    page.goto(stack.url)
+    expect(console.banner_text).to_be_visible()
+    # The table does not claim to be loading while every read fails.
+    expect(console.table_placeholder).to_have_text("No jobs loaded: the message above says why.")
+    stack.relay.start()
+    console.page.locator("#banner-retry").click()
+    expect(console.row(job["job_id"])).to_be_visible()
+    expect(console.table_placeholder).to_have_count(0)
+
+
 def test_failed_list_marks_data_stale(console, stack):
     job = stack.api.create_far_future("list fails")
     expect(console.row(job["job_id"])).to_be_visible()
@@ -198,6 +214,16 @@ def test_bulk_cancel_unanswered_after_acting(console, stack):
     console.bulk_keep.click()
     # The jobs not attempted stay selected, ready for another try.
     expect(console.selection_count).to_have_text("2 pending jobs selected")
+
+
+def test_bulk_cancel_stopped_at_its_last_job(console, stack):
+    ids = _ask_bulk_cancel_of_new_jobs(console, stack, "last of a bulk", 1)
+    stack.relay.drop_replies = True
+    console.bulk_confirm.click()
+    expect(console.bulk_results.last).to_have_text("0 of 1 canceled, and job %d may be too." % ids[0])
+    stack.relay.drop_replies = False
+    # No job was left to try, but the last request got no reply, so the batch did not finish as asked.
+    expect(console.bulk_title).to_have_text("Bulk cancel stopped")
 
 
 def test_escape_keeps_running_bulk_dialog(console, stack):
