@@ -389,10 +389,10 @@ def half_second_now() -> datetime:
 # --- Browser ------------------------------------------------------------------------
 
 
-def launch_chromium(playwright):
+def launch_chromium(playwright, extra_args=()):
     if not os.path.exists(CHROMIUM):
         raise SystemExit(f"{CHROMIUM} not found: install Debian's chromium package (apt-get install chromium).")
-    return playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+    return playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS + list(extra_args))
 
 
 def chromium_version() -> str:

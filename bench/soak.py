@@ -24,7 +24,10 @@ After 50 warm-up cycles (the start) and every 250 cycles after, it forces
 collections and records the figures below. The collections are MicroPython's
 ``gc.collect()``, then CDP ``HeapProfiler.collectGarbage``.
 
-- JS heap used (CDP ``Runtime.getHeapUsage``);
+- JS heap used (CDP ``Runtime.getHeapUsage``), and beside it Blink's own
+  heap (its ``embedderHeapUsedSize``), where the DevTools session that
+  Playwright drives keeps data for every request: that one grows with the
+  request count, and the page cannot free it;
 - WebAssembly memory: byteLength of the MicroPython Memory, captured by an
   init script that wraps ``WebAssembly.instantiate*``;
 - MicroPython heap in use (``gc.mem_alloc()``) and live JS objects held by
@@ -36,6 +39,10 @@ collections and records the figures below. The collections are MicroPython's
   document and every element, and CDP ``Memory.getDOMCounters``.
 
 Targets: JS heap and wasm memory within 5 % of the start, listeners constant.
+Part of the JS heap is code that V8 compiles as functions get hot, and it
+grows over the first few thousand cycles, then levels off. ``--js-flags
+"--no-opt --no-maglev --no-sparkplug"`` turns those compilers off, as a
+control run that leaves the page's own objects.
 The run stops early at --max-seconds (default 540) and prints that it did.
 """
 
@@ -89,6 +96,7 @@ def sample(page, cdp, cycle: int) -> dict:
     return {
         "cycle": cycle,
         "heap": heap["usedSize"],
+        "heap_blink": heap.get("embedderHeapUsedSize"),
         "wasm": sum(wasm),
         "mpy_alloc": python.get("alloc"),
         "proxy_refs": python.get("proxyRefs"),
@@ -120,6 +128,8 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--step-seconds", type=float, default=2.0,
                         help="simulated seconds per cycle (default 2, the console's default interval)")
     parser.add_argument("--max-seconds", type=float, default=540.0, help="stop the cycles after this many seconds (default 540)")
+    parser.add_argument("--js-flags", default="",
+                        help='V8 flags for Chromium, e.g. "--no-opt --no-maglev --no-sparkplug" for a run without compiled code')
     _stack.add_source_arguments(parser)
     return parser.parse_args()
 
@@ -135,7 +145,7 @@ def main() -> int:
     cycles_done = 0
     with Stack(jobs=200, clock=clock, overlay=args.overlay, commit=args.commit) as stack, sync_playwright() as playwright:
         args.version = stack.version
-        browser = launch_chromium(playwright)
+        browser = launch_chromium(playwright, [f"--js-flags={args.js_flags}"] if args.js_flags else [])
         try:
             context = browser.new_context(**_stack.CONTEXT_OPTIONS)
             context.add_init_script("localStorage.setItem('jobs-console.interval', '15')")
@@ -187,9 +197,12 @@ def report(args, loaded: dict, samples: list[dict], cycles_done: int, errors: li
           f"{args.step_seconds:g} simulated s a cycle")
     print(_stack.machine_line())
     print(args.version)
+    if args.js_flags:
+        print(f"V8 flags: {args.js_flags}")
     print(f"run time {elapsed:.0f} s ({elapsed / max(cycles_done, 1) * 1000:.0f} ms a cycle, measurement pauses included)\n")
 
-    columns = [("heap", "JS heap used, bytes"), ("wasm", "wasm memory, bytes"),
+    columns = [("heap", "JS heap used, bytes"), ("heap_blink", "Blink heap (DevTools request data), bytes"),
+               ("wasm", "wasm memory, bytes"),
                ("mpy_alloc", "MicroPython heap in use, bytes"), ("proxy_refs", "JS objects held by Python proxies"),
                ("listeners_probe", "listeners (addEventListener count)"),
                ("listeners_detached", "listeners on detached nodes"),
@@ -221,6 +234,9 @@ def report(args, loaded: dict, samples: list[dict], cycles_done: int, errors: li
     middle = samples[len(samples) // 2]
     print(f"\nSecond half only (cycle {middle['cycle']} to {end['cycle']}): JS heap {change(middle['heap'], end['heap'])}, "
           f"DOM nodes {middle['nodes']}→{end['nodes']}, chart elements {middle['chart_nodes']}→{end['chart_nodes']}.")
+    heaps = [s["heap"] for s in samples]
+    print(f"JS heap over all samples: {min(heaps)} to {max(heaps)} bytes, a spread of "
+          f"{(max(heaps) - min(heaps)) / start['heap'] * 100:.1f} % of the start.")
     print(f"MicroPython heap in use: {change(start['mpy_alloc'], end['mpy_alloc'])}; "
           f"JS objects held by Python proxies: {start['proxy_refs']}→{end['proxy_refs']}.")
     _stack.print_errors(errors)
