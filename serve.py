@@ -9,8 +9,10 @@ server on the page's own origin. This dev server is that server:
 It serves the console's public files (index.html, main.py, pyscript.toml,
 console/*.py and static/**) and forwards every request under /api/ to the
 jobs API unchanged, minus hop-by-hop headers. It never follows the API's
-redirects. Requests must name a loopback host or the --host value in their
-Host header, which blocks DNS rebinding. Only the standard library is used.
+redirects, but rewrites a Location on the API's own origin to the matching
+path under /api/, so the browser stays on this server. Requests must name a
+loopback host or the --host value in their Host header, which blocks DNS
+rebinding. Only the standard library is used.
 
 Tests and scripts build the server with make_console_server() and run it with
 serve_in_thread(). start_simulator() runs the bundled API simulator in the
@@ -536,6 +538,34 @@ class UpstreamPool:
         """Return the upstream request target for the part after /api."""
         return self._base_path + rest
 
+    def proxy_location(self, location: str) -> str:
+        """Map a Location on the upstream's origin to the same resource under /api.
+
+        The API redirects to its own host, for example /jobs/ to
+        http://127.0.0.1:8000/jobs, which a page on the proxy's origin cannot
+        call. A Location on another origin, or outside the base path of the
+        API URL, is returned unchanged. So is a relative path such as "jobs",
+        because the browser resolves it against its /api/ URL.
+        """
+        parts = urllib.parse.urlsplit(location)
+        if parts.netloc:
+            try:
+                port = parts.port or 80
+            except ValueError:
+                return location
+            # A scheme-relative Location uses the scheme of the upstream request, always http.
+            scheme = (parts.scheme or "http").lower()
+            if scheme != "http" or parts.hostname != self._hostname or port != self._port:
+                return location
+        elif parts.scheme or not parts.path.startswith("/"):
+            return location
+
+        path = parts.path or "/"
+        if path != self._base_path and not path.startswith(self._base_path + "/"):
+            return location
+        rest = path[len(self._base_path) :] or "/"
+        return urllib.parse.urlunsplit(("", "", API_PREFIX + rest, parts.query, parts.fragment))
+
     def send(
         self,
         method: str,
@@ -994,7 +1024,9 @@ class ConsoleRequestHandler(BaseHTTPRequestHandler):
             if lower == "vary":
                 vary.append(value)
                 continue
-            if lower == "date":
+            if lower == "location":
+                value = self.server.upstream.proxy_location(value)
+            elif lower == "date":
                 has_date = True
             elif lower == "x-content-type-options":
                 has_nosniff = True

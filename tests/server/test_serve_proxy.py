@@ -161,17 +161,60 @@ def test_error_status_and_body_unchanged(client, fake_upstream, status):
 
 
 def test_redirect_passed_through_not_followed(client, fake_upstream):
-    location = f"{fake_upstream.url}/jobs"
+    fake_upstream.can("/jobs/", CannedResponse(307, b"", [("Location", f"{fake_upstream.url}/jobs")]))
+
+    reply = client.get("/api/jobs/")
+
+    assert reply.status == 307
+    assert reply.header("Location") == "/api/jobs"
+    assert reply.body == b""
+    assert reply.header("Content-Length") == "0"
+    assert len(fake_upstream.requests) == 1
+    assert_still_serving(client)
+
+
+# The fake upstream listens at http://127.0.0.1:{port}, so these Locations are on its origin.
+@pytest.mark.parametrize(
+    ("upstream_location", "expected"),
+    [
+        ("http://127.0.0.1:{port}/jobs", "/api/jobs"),
+        ("http://127.0.0.1:{port}/jobs?status=PENDING&limit=25", "/api/jobs?status=PENDING&limit=25"),
+        ("HTTP://127.0.0.1:{port}/job/7/history#top", "/api/job/7/history#top"),
+        ("http://127.0.0.1:{port}", "/api/"),
+        ("//127.0.0.1:{port}/jobs", "/api/jobs"),
+        ("/jobs?limit=2", "/api/jobs?limit=2"),
+        ("/", "/api/"),
+    ],
+)
+def test_redirect_to_upstream_rewritten(client, fake_upstream, upstream_location, expected):
+    location = upstream_location.format(port=fake_upstream.port)
     fake_upstream.can("/jobs/", CannedResponse(307, b"", [("Location", location)]))
 
     reply = client.get("/api/jobs/")
 
     assert reply.status == 307
-    assert reply.header("Location") == location
-    assert reply.body == b""
-    assert reply.header("Content-Length") == "0"
-    assert len(fake_upstream.requests) == 1
-    assert_still_serving(client)
+    assert reply.headers.get_all("Location") == [expected]
+
+
+@pytest.mark.parametrize(
+    "upstream_location",
+    [
+        "https://127.0.0.1:{port}/jobs",
+        "http://localhost:{port}/jobs",
+        "http://127.0.0.1:1/jobs",
+        "http://example.com/jobs",
+        "//example.com/jobs",
+        "jobs?limit=2",
+    ],
+)
+def test_redirect_elsewhere_kept(client, fake_upstream, upstream_location):
+    location = upstream_location.format(port=fake_upstream.port)
+    fake_upstream.can("/jobs/", CannedResponse(307, b"", [("Location", location)]))
+
+    reply = client.get("/api/jobs/")
+
+    assert reply.status == 307
+    assert reply.headers.get_all("Location") == [location]
 
 
 def test_upstream_date_kept(client, fake_upstream):
@@ -558,6 +601,28 @@ def test_upstream_base_path_prefixed(site_root, fake_upstream):
     try:
         assert echoed(client.get("/api/jobs?limit=1"))["path"] == "/v1/jobs?limit=1"
         assert echoed(client.get("/api"))["path"] == "/v1/"
+    finally:
+        client.close()
+        serve.stop_server(server)
+
+
+def test_redirect_under_base_path_rewritten(site_root, fake_upstream):
+    server = serve.make_console_server("127.0.0.1", 0, fake_upstream.url + "/v1", root=site_root)
+    serve.serve_in_thread(server)
+    client = Client(server.url)
+    cases = [
+        (f"{fake_upstream.url}/v1/jobs?limit=2", "/api/jobs?limit=2"),
+        ("/v1", "/api/"),
+        # No path under /api/ reaches an upstream path outside the base path.
+        (f"{fake_upstream.url}/v2/jobs", f"{fake_upstream.url}/v2/jobs"),
+        ("/v10/jobs", "/v10/jobs"),
+    ]
+    try:
+        for upstream_location, expected in cases:
+            fake_upstream.can("/v1/jobs/", CannedResponse(307, b"", [("Location", upstream_location)]))
+            reply = client.get("/api/jobs/")
+            assert reply.status == 307
+            assert reply.header("Location") == expected, upstream_location
     finally:
         client.close()
         serve.stop_server(server)
