@@ -8,13 +8,23 @@ start and the last at the end.
 MAX_BATCH = 500
 
 
-def parse_count(text):
-    """Return the batch size typed in the form, or raise ValueError with a sentence."""
+def parse_count(text, unreadable=False):
+    """Return the batch size typed in the form, or raise ValueError with a sentence.
+
+    An empty field means one job. unreadable is the number field's
+    validity.badInput. It is true when the browser cannot read the field's text
+    as a number, and the field's value is then "", as for an empty field.
+    """
+    whole_number_sentence = "Enter how many jobs as a whole number from 1 to %d." % MAX_BATCH
+    if unreadable:
+        raise ValueError("The text in How many is not a number. " + whole_number_sentence)
     value = (text or "").strip()
     if not value:
         return 1
-    if not all(char in "0123456789" for char in value):
-        raise ValueError("Enter how many jobs as a whole number from 1 to %d." % MAX_BATCH)
+    # A negative whole number is out of range, and its sentence below names it.
+    digits = value[1:] if value[0] == "-" else value
+    if not digits or not all(char in "0123456789" for char in digits):
+        raise ValueError(whole_number_sentence)
     count = int(value)
     if not 1 <= count <= MAX_BATCH:
         raise ValueError("Create from 1 to %d jobs at a time, not %d." % (MAX_BATCH, count))

@@ -47,10 +47,7 @@ class CreateMixin:
         field = by_id("create-count")
         # A number field's value is "" both when it is empty and when its text is
         # not a number, such as "e". Only badInput distinguishes the two.
-        if bool(field.validity.badInput):
-            raise ValueError("The text in How many is not a number. Enter a whole number from 1 to %d."
-                             % bulk.MAX_BATCH)
-        return bulk.parse_count(str(field.value))
+        return bulk.parse_count(str(field.value), bool(field.validity.badInput))
 
     @staticmethod
     def _submit_label(count):

@@ -191,7 +191,14 @@ def test_emptied_window_end_stays_empty(console, stack):
 
 # --- How many ----------------------------------------------------------------
 
-NOT_A_NUMBER = "The text in How many is not a number. Enter a whole number from 1 to 500."
+NOT_A_NUMBER = "The text in How many is not a number. Enter how many jobs as a whole number from 1 to 500."
+
+
+def api_messages(stack):
+    """Return the messages of the newest 100 jobs, read from the API itself."""
+    status, jobs = stack.api.call("GET", "/jobs", limit=100)
+    assert status == 200, jobs
+    return [job["message"] for job in jobs]
 
 
 def test_count_not_a_number_blocks_create(console, stack):
@@ -208,6 +215,24 @@ def test_count_not_a_number_blocks_create(console, stack):
     assert stack.relay.posts() == []
 
 
+def test_count_unreadable_creates_no_job(console, stack):
+    console.create_message.fill("unreadable count")
+    console.create_count.fill("")
+    # fill() rejects text that is not a number in a number field, so the keys are typed.
+    # Chromium keeps "-" but drops letters other than e. The field's value is then "".
+    console.create_count.press_sequentially("-")
+    assert console.create_count.evaluate("field => field.validity.badInput")
+    expect(console.create_count_error).to_have_text(NOT_A_NUMBER)
+    # The submit handler disables the button as it runs, so once the button is enabled
+    # again, any job this click created would exist in the API.
+    console.create_button.click()
+    expect(console.create_button).to_be_enabled()
+    expect(console.create_count_error).to_have_text(NOT_A_NUMBER)
+    expect(console.create_message).to_have_value("unreadable count")
+    assert "unreadable count" not in api_messages(stack)
+    assert stack.relay.posts() == []
+
+
 def test_count_error_clears_when_fixed(console):
     console.create_count.fill("")
     console.create_count.press_sequentially("e")
@@ -221,9 +246,10 @@ def test_count_error_clears_when_fixed(console):
     expect(console.create_button).to_have_text("Create job")
 
 
-def test_count_out_of_range_names_no_count(console):
-    console.create_count.fill("501")
-    expect(console.create_count_error).to_have_text("Create from 1 to 500 jobs at a time, not 501.")
+@pytest.mark.parametrize("typed", ["501", "-1"])
+def test_count_out_of_range_names_no_count(console, typed):
+    console.create_count.fill(typed)
+    expect(console.create_count_error).to_have_text("Create from 1 to 500 jobs at a time, not %s." % typed)
     expect(console.create_button).to_have_text("Create")
 
 

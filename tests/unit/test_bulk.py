@@ -13,14 +13,36 @@ def test_parse_count_accepts(text, expected):
 @pytest.mark.parametrize("text, sentence", [
     ("0", "Create from 1 to 500 jobs at a time, not 0."),
     ("501", "Create from 1 to 500 jobs at a time, not 501."),
-    ("-3", "Enter how many jobs as a whole number from 1 to 500."),
     ("2.5", "Enter how many jobs as a whole number from 1 to 500."),
     ("\u0663", "Enter how many jobs as a whole number from 1 to 500."),
+    ("-", "Enter how many jobs as a whole number from 1 to 500."),
+    ("--1", "Enter how many jobs as a whole number from 1 to 500."),
+    ("-2.5", "Enter how many jobs as a whole number from 1 to 500."),
 ])
 def test_parse_count_rejects_in_words(text, sentence):
     with pytest.raises(ValueError) as raised:
         bulk.parse_count(text)
     assert str(raised.value) == sentence
+
+
+@pytest.mark.parametrize("text, sentence", [
+    ("-1", "Create from 1 to 500 jobs at a time, not -1."),
+    (" -3 ", "Create from 1 to 500 jobs at a time, not -3."),
+    ("-0", "Create from 1 to 500 jobs at a time, not 0."),
+])
+def test_parse_count_negative_out_of_range(text, sentence):
+    with pytest.raises(ValueError) as raised:
+        bulk.parse_count(text)
+    assert str(raised.value) == sentence
+
+
+@pytest.mark.parametrize("text", ["", "3"])
+def test_parse_count_rejects_unreadable(text):
+    # A number field whose text the browser cannot read (validity.badInput) reports "".
+    with pytest.raises(ValueError) as raised:
+        bulk.parse_count(text, unreadable=True)
+    assert str(raised.value) == (
+        "The text in How many is not a number. Enter how many jobs as a whole number from 1 to 500.")
 
 
 def test_message_numbers_every_placeholder():

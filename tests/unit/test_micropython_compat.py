@@ -120,7 +120,7 @@ show("kept", [row["job_id"] for row in paging.drop_seen_newer(rows, anchor)])
 show("newest", paging.newest_key(rows)[1])
 show("skip", paging.page_skip(3, 25, 4))
 
-for text in ("", " 7 ", "\u0663", "501", "12a"):
+for text in ("", " 7 ", "\u0663", "501", "12a", "-1", "-"):
     show("count " + api.quote(text), error_of(bulk.parse_count, text))
 show("spread", ["%.3f" % epoch for epoch in bulk.spread_times(1796413051.0, 1796413061.0, 4)])
 show("ids", bulk.describe_ids([110, 101, 102, 103, 107, 111, 104, 105]))
