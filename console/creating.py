@@ -232,7 +232,8 @@ class CreateMixin:
                 return
         by_id("create-submit").textContent = "Creating…"
         if count == 1:
-            await self._create_one(pattern, times[0])
+            # The form's hint promises that {n} becomes 1, 2, …, so a single job is number 1.
+            await self._create_one(bulk.message_for(pattern, 1), times[0])
         else:
             await self._create_batch(pattern, times)
 

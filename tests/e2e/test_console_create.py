@@ -21,6 +21,11 @@ def test_create_without_message(console, stack):
     assert stack.api.job(job_id)["message"] == ""
 
 
+def test_single_job_numbered_one(console, stack):
+    job_id = console.create_job("sched {n} test")
+    assert stack.api.job(job_id)["message"] == "sched 1 test"
+
+
 def test_one_click_one_job(console, stack):
     stack.relay.delay = 1.0
     console.create_message.fill("double click")
