@@ -29,24 +29,24 @@ def export_row(job):
 
 
 def csv_cell(value):
-    """Quote a CSV cell as RFC 4180 requires: fields with a comma, quote or line break go in quotes."""
+    """Return one CSV cell, quoted as RFC 4180 requires when it has a comma, quote or line break.
+
+    Text that starts with =, +, -, @, a tab or a carriage return gets a leading
+    ``'``, because spreadsheets run such a cell as a formula. Text that reads as
+    a number, such as "+1", gets it too, so a spreadsheet keeps it as text and
+    does not show the number 1. Numbers, such as job ids, are written as they are.
+
+    NOTE: other text that a spreadsheet converts on opening, such as 007 or 3/4,
+    is written unchanged, so it may still show as a number or a date.
+    """
     if value is None:
         return ""
     text = str(value)
-    # A leading = + - @ makes spreadsheets run the cell as a formula.
-    if text and text[0] in "=+-@\t\r" and not _is_number(text):
+    if isinstance(value, str) and text and text[0] in "=+-@\t\r":
         text = "'" + text
     if any(char in text for char in (",", '"', "\n", "\r")):
         return '"' + text.replace('"', '""') + '"'
     return text
-
-
-def _is_number(text):
-    try:
-        float(text)
-    except ValueError:
-        return False
-    return True
 
 
 def to_csv(job_list):

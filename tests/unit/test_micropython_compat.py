@@ -127,7 +127,7 @@ show("ids", bulk.describe_ids([110, 101, 102, 103, 107, 111, 104, 105]))
 show("not attempted", bulk.not_attempted_text(3))
 
 odd = dict(job, message='=SUM(A1), "quoted"\n\u00e9', next_attempt_at="2026-12-04T19:40:00.000000")
-show("csv", api.quote(export.to_csv([job, odd])))
+show("csv", api.quote(export.to_csv([job, odd, dict(job, message="+1")])))
 # MicroPython's json.dumps writes non-ASCII characters unescaped, where CPython's
 # writes \uXXXX escapes. show() escapes them the same way, so the texts compare equal.
 show("json", export.to_json([odd], {"status": "pending", "page": 2, "size": 50}, 1796413051.469, None).strip())
