@@ -46,6 +46,8 @@ BACKOFF_FIRST = 2
 BACKOFF_MAX = 30
 TICK_MS = 250
 TOTALS_INTERVAL = 15
+# After this many seconds without a response, the header reports the wait.
+SLOW_SECONDS = 3
 # 2 * 62 + 2 requests count up to 2**62 jobs; a real list never needs more.
 MAX_PROBE_REQUESTS = 126
 NOTICE_SECONDS = 10
@@ -110,6 +112,14 @@ class Console(CreateMixin, CancelMixin):
         self.shown_list_key = None
         # When the API sent the rows on screen, for exports.
         self.rows_read_at = None
+        # The (status, page size, page) that the rows on screen were read for.
+        self.rows_view = None
+        # What _show_list_state last showed, so an unchanged state costs no DOM reads.
+        self.list_state = None
+        # When the refresh in flight started, to say that the API is slow.
+        self.refresh_started_at = None
+        # True after a cancel request of the dialog went out and got no reply.
+        self.cancel_unsure = False
         # Set by "N new jobs: show", whose button disappears with the click.
         self.focus_first_row = False
         # True when the activity log has news the charts do not show yet.
@@ -219,6 +229,7 @@ class Console(CreateMixin, CancelMixin):
     async def refresh(self):
         """Read counts, the list and the open job, then schedule the next refresh."""
         self.in_flight = True
+        self.refresh_started_at = time.time()
         self.refresh_requested = False
         generation = self.generation
         try:
@@ -417,6 +428,7 @@ class Console(CreateMixin, CancelMixin):
             if reply.ok and list_key == self.shown_list_key:
                 # The same bytes as the list on screen: nothing to decode or redraw.
                 self.rows_read_at = self.times.now()
+                self.rows_view = self._view_key()
                 return None
             if not reply.ok or not isinstance(reply.body, list):
                 return self._list_failure(reply)
@@ -468,6 +480,7 @@ class Console(CreateMixin, CancelMixin):
         self.rows_read_at = self.times.now()
         if self.activity.observe(self.rows):
             self.charts_stale = True
+        self.rows_view = self._view_key()
         self._render_list()
         self.shown_list_key = list_key
         return None
@@ -559,32 +572,10 @@ class Console(CreateMixin, CancelMixin):
             self.table.set_marks(self.view["job"], None)
         self._show_selection()
         page = self.view["page"]
-        empty = len(self.rows) == 0
-        wrap_hidden = empty
-        self._set_hidden("table-wrap", wrap_hidden)
-        self._set_hidden("empty-state", not empty)
-        if empty:
-            if page > 1:
-                text = "No jobs on page %d: the list ends before it." % page
-                hint = "Go back to the first page to see the newest jobs."
-            elif self.view["status"] != "all":
-                text = "No %s jobs right now." % self.view["status"]
-                hint = "Choose All to see every job."
-            else:
-                text = "No jobs yet."
-                hint = "Create one with the form: leave the time as it is to run it now."
-            self._set_text("empty-text", text)
-            self._set_text("empty-hint", hint)
-        self._set_hidden("first-page", not (empty and page > 1))
+        self._show_list_state()
         self._set_text("page-label", "Page %d" % page)
         self._set_disabled("prev-page", page <= 1)
         self._set_disabled("next-page", not self.has_more)
-        if self.newer > 0:
-            noun = "job" if self.newer == 1 else "jobs"
-            self._set_text("new-jobs", "%d new %s: show" % (self.newer, noun))
-            self._set_hidden("new-jobs", False)
-        else:
-            self._set_hidden("new-jobs", True)
         if self.focus_first_row and self.table.order:
             self.focus_first_row = False
             self.table.rows[self.table.order[0]].id_cell.focus()
@@ -594,6 +585,64 @@ class Console(CreateMixin, CancelMixin):
             self.last_success = self.times.now()
             self._show_updated(time.time())
             document.body.dataset.ready = "1"
+
+    def _view_key(self):
+        return (self.view["status"], self.view["size"], self.view["page"])
+
+    def _show_list_state(self):
+        """Show the rows, or explain why there are none, for the view the filters and the pager name.
+
+        After a change of filter, page or page size, the rows of the previous view stay
+        until the new ones arrive, marked busy. If the new view's read fails, they are
+        hidden, so they cannot pass for the new view's jobs.
+        """
+        page = self.view["page"]
+        outdated = self.rows_view != self._view_key()
+        unread = outdated and bool(self.failures)
+        empty = len(self.rows) == 0
+        state = (self._view_key(), outdated, unread, empty, self.newer, bool(self.interval))
+        if state == self.list_state:
+            # Every refresh ends here, and one that changed nothing must write nothing.
+            return
+        self.list_state = state
+        self._set_hidden("table-wrap", empty or unread)
+        self._set_hidden("empty-state", not (empty or unread))
+        wrap = by_id("table-wrap")
+        self.page_patch.flag("table-wrap", wrap, "is-outdated", outdated)
+        self.page_patch.attr("table-wrap", wrap, "aria-busy", "true" if outdated else None)
+        if unread:
+            text = "Not loaded: the jobs API has not sent page %d of %s. The message above says why." % (
+                page, self._jobs_phrase())
+            if self.interval:
+                hint = "They show here as soon as the API responds."
+            else:
+                hint = "Auto refresh is off: press Retry now in the message above to load them."
+        elif outdated:
+            text = "Loading page %d of %s…" % (page, self._jobs_phrase())
+            hint = ""
+        elif page > 1:
+            text = "No jobs on page %d: the list ends before it." % page
+            hint = "Go back to the first page to see the newest jobs."
+        elif self.view["status"] != "all":
+            text = "No %s jobs right now." % self.view["status"]
+            hint = "Choose All to see every job."
+        else:
+            text = "No jobs yet."
+            hint = "Create one with the form: leave the time as it is to run it now."
+        if empty or unread:
+            self._set_text("empty-text", text)
+            self._set_text("empty-hint", hint)
+        self._set_hidden("first-page", not (empty and page > 1 and not unread))
+        if self.newer > 0 and not outdated:
+            noun = "job" if self.newer == 1 else "jobs"
+            self._set_text("new-jobs", "%d new %s: show" % (self.newer, noun))
+            self._set_hidden("new-jobs", False)
+        else:
+            self._set_hidden("new-jobs", True)
+
+    def _jobs_phrase(self):
+        status = self.view["status"]
+        return "all jobs" if status == "all" else "the %s jobs" % status
 
     def _show_health(self):
         stale = bool(self.failures)
@@ -609,6 +658,10 @@ class Console(CreateMixin, CancelMixin):
         if not self.loaded:
             # "Loading" would be untrue while the first read keeps failing.
             self.table.show_waiting("No jobs loaded: the message above says why." if stale else "Loading jobs…")
+            if self.counts_read_at is None:
+                self._set_text("counts-time", "Counts not read yet." if stale else "Reading counts…")
+        else:
+            self._show_list_state()
         self._show_refresh_button()
 
     def _show_refresh_button(self):
@@ -648,7 +701,11 @@ class Console(CreateMixin, CancelMixin):
 
     def _show_updated(self, now):
         """Show when the data on screen was read, or why it is not being read."""
-        if self.failures and self.next_refresh_at is not None:
+        waiting = now - self.refresh_started_at if self.in_flight and self.refresh_started_at is not None else 0
+        if waiting >= SLOW_SECONDS:
+            # Otherwise "Updated 8 s ago" would be the only sign of a response that has not arrived.
+            text = "Waiting for the jobs API, %d s…" % int(waiting)
+        elif self.failures and self.next_refresh_at is not None:
             wait = max(int(self.next_refresh_at - now + 0.999), 0)
             text = "Update failed, retrying in %d s" % wait if wait else "Retrying now…"
         elif self.failures:
@@ -692,6 +749,8 @@ class Console(CreateMixin, CancelMixin):
         by_id("page-size").value = str(self.view["size"])
         self._set_text("page-label", "Page %d" % self.view["page"])
         self.table.set_marks(self.view["job"], self.selected_id())
+        if self.loaded:
+            self._show_list_state()
         if self.view["job"]:
             self.detail.show_loading(self.view["job"])
         else:
@@ -879,6 +938,11 @@ class Console(CreateMixin, CancelMixin):
             # An empty file would look like an empty system.
             self._notice("Nothing exported: no list of jobs has been read yet. Export again once the table shows "
                          "jobs.", True)
+            return
+        if self.rows_view != self._view_key():
+            # The file is named after the view, so it must not hold the previous view's rows.
+            self._notice("Nothing exported: the jobs of this view have not been read yet. Export again once the "
+                         "table shows them.", True)
             return
         now = self.times.now()
         if kind == "csv":

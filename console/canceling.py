@@ -39,6 +39,8 @@ class CancelMixin:
         self._set_text("cancel-summary", cancel_summary(job))
         self._set_text("cancel-confirm", "Cancel job %d" % job_id)
         self._set_text("cancel-error", "")
+        self._set_text("cancel-keep", "Keep job")
+        self.cancel_unsure = False
         by_id("cancel-reason").value = ""
         by_id("cancel-confirm").disabled = False
         by_id("cancel-dialog").showModal()
@@ -54,9 +56,17 @@ class CancelMixin:
         cancelable = jobmodel.is_cancelable(job)
         if cancelable:
             self._set_text("cancel-summary", cancel_summary(job))
+        elif self.cancel_unsure and job.get("status") == "CANCELED":
+            # The job's state settles the red "may or may not", so that text is removed.
+            self._set_text("cancel-summary", "Job %d is canceled now. Your request got no reply, but it most likely "
+                           "went through." % self.cancel_job_id)
+            self._set_text("cancel-error", "")
         else:
             self._set_text("cancel-summary", "Job %d %s now: only pending jobs can be canceled." % (
                 self.cancel_job_id, jobmodel.state_phrase(job)))
+            self._set_text("cancel-error", "")
+        # Nothing is left to keep once the job cannot be canceled.
+        self._set_text("cancel-keep", "Keep job" if cancelable else "Close")
         confirm = by_id("cancel-confirm")
         if bool(confirm.disabled) == cancelable:
             confirm.disabled = not cancelable
@@ -107,6 +117,7 @@ class CancelMixin:
         if api.may_have_acted(reply.status):
             # The API may have canceled the job before the connection failed.
             text = self._unconfirmed_text(reply)
+            self.cancel_unsure = True
             self._set_text("cancel-error", "No confirmation, so job %d may or may not have been canceled. %s The list "
                            "shows its state once the API answers again." % (job_id, text))
             self.refresh_after_change()

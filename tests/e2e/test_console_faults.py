@@ -30,10 +30,43 @@ def test_api_down_at_load_says_no_jobs_loaded(make_stack, page):
     expect(console.banner_text).to_be_visible()
     # The table does not claim to be loading while every read fails.
     expect(console.table_placeholder).to_have_text("No jobs loaded: the message above says why.")
+    expect(console.counts_time).to_have_text("Counts not read yet.")
     stack.relay.start()
     console.page.locator("#banner-retry").click()
     expect(console.row(job["job_id"])).to_be_visible()
     expect(console.table_placeholder).to_have_count(0)
+
+
+def test_filter_during_outage_hides_previous_rows(console, stack):
+    job = stack.api.create_far_future("pending, not done")
+    expect(console.row(job["job_id"])).to_be_visible()
+    stack.relay.stop()
+    console.filter("Done")
+    # The pending job must not appear under "Done" because the done jobs could not be read.
+    expect(console.empty_text).to_have_text(
+        "Not loaded: the jobs API has not sent page 1 of the done jobs. The message above says why.")
+    expect(console.row(job["job_id"])).to_be_hidden()
+    console.export_csv.click()
+    expect(console.notice).to_have_text(
+        "Nothing exported: the jobs of this view have not been read yet. Export again once the table shows them.")
+    stack.relay.start()
+    console.page.locator("#banner-retry").click()
+    expect(console.empty_text).to_have_text("No done jobs right now.")
+    console.filter("All")
+    expect(console.row(job["job_id"])).to_be_visible()
+
+
+def test_slow_view_change_marks_rows_busy(console, stack):
+    job = stack.api.create_far_future("shown while the next page loads")
+    expect(console.row(job["job_id"])).to_be_visible()
+    stack.relay.delay = 4.0
+    console.filter("Pending")
+    expect(console.table_wrap).to_have_attribute("aria-busy", "true")
+    # The header says the API is slow instead of only "Updated 5 s ago".
+    expect(console.updated).to_have_text(re.compile(r"^Waiting for the jobs API, [3-9] s…$"))
+    stack.relay.delay = 0
+    expect(console.table_wrap).not_to_have_attribute("aria-busy", "true")
+    expect(console.row(job["job_id"])).to_be_visible()
 
 
 def test_failed_list_marks_data_stale(console, stack):
@@ -278,6 +311,21 @@ def test_refresh_off_waits_for_retry_now(console, stack):
     stack.relay.start()
     console.page.locator("#banner-retry").click()
     expect(console.banner_text).to_be_hidden()
+
+
+def test_unconfirmed_cancel_settled_by_the_list(console, stack):
+    job = stack.api.create_far_future("canceled without a reply")
+    console.ask_cancel(job["job_id"])
+    stack.relay.drop_replies = True
+    console.cancel_confirm.click()
+    expect(console.cancel_error).to_contain_text("may or may not have been canceled")
+    stack.relay.drop_replies = False
+    # Once a refresh reads the job as canceled, the dialog stops saying it may not be.
+    expect(console.cancel_summary).to_have_text(
+        "Job %d is canceled now. Your request got no reply, but it most likely went through." % job["job_id"])
+    expect(console.cancel_error).to_have_text("")
+    expect(console.cancel_keep).to_have_text("Close")
+    expect(console.cancel_confirm).to_be_disabled()
 
 
 def test_cancel_outcome_outlasts_recovery_notice(console, stack):
