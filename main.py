@@ -578,7 +578,7 @@ class Console(CreateMixin, CancelMixin):
         self._set_disabled("next-page", not self.has_more)
         if self.focus_first_row and self.table.order:
             self.focus_first_row = False
-            self.table.rows[self.table.order[0]].id_cell.focus()
+            self.table.rows[self.table.order[0]].node("id").focus()
         if not self.loaded:
             self.loaded = True
             # The first cycle goes on to count the totals, but the rows on screen are read now.

@@ -2,49 +2,131 @@
 
 A refresh compares each job with what its row shows and writes only the
 cells that differ, so a refresh where nothing changed writes nothing to the
-DOM, and open menus, focus and selection inside the table survive it. Clicks
-are handled by one listener on the table body, not one per row.
+DOM, and open menus, focus and selection inside the table survive it. A new
+row gets all its writes in one call to a small JS function. Clicks are
+handled by one listener on the table body, not one per row.
 """
+
+import json
+
+import js
 
 from console import jobs as jobmodel
 from console import timefmt
 from console.dom import template_row
-from console.patch import Patcher
+
+# The position of each part of a row: child indexes from the <tr> of the row template.
+PARTS = {
+    "row": (), "select": (0, 0), "id": (1, 0), "badge": (2, 0), "api-status": (2, 1), "message": (3,),
+    "created": (4,), "created.rel": (4, 0), "created.abs": (4, 1),
+    "status_at": (5,), "status_at.rel": (5, 0), "status_at.abs": (5, 1),
+    "next": (6,), "next.rel": (6, 0), "next.abs": (6, 1), "cancel": (7, 0),
+}
+
+# The values a fresh copy of the template already shows, so a new row skips those writes.
+TEMPLATE_VALUES = {
+    "api-status": "", "message": "", "message@title": None, "cancel#hidden": False,
+    "select#hidden": False, "select#checked": False, "row.is-open": False, "row.is-selected": False,
+    "row@aria-selected": None, "row.is-new": False,
+    "created.rel": "", "created.abs": "", "created@title": None,
+    "status_at.rel": "", "status_at.abs": "", "status_at@title": None,
+    "next.rel": "", "next.abs": "", "next@title": None,
+}
+
+# Kinds of write in a batch for _fill_row.
+TEXT, ATTR, FLAG, PROP = 0, 1, 2, 3
+
+# All the writes of a new row in one call: each of about 20 writes made from Python
+# would cross the FFI on its own, and writing a page of new rows is most of a first render.
+# ops is JSON: [[path, kind, name, value], ...], a path as in PARTS.
+_fill_row = js.Function.new(
+    "tr", "ops",
+    "for (const [path, kind, name, value] of JSON.parse(ops)) {"
+    "  let node = tr;"
+    "  for (const index of path) node = node.children[index];"
+    "  if (kind === 0) node.textContent = value;"
+    "  else if (kind === 1) { if (value === null) node.removeAttribute(name); else node.setAttribute(name, value); }"
+    "  else if (kind === 2) node.classList.toggle(name, value);"
+    "  else node[name] = value;"
+    "}")
 
 
 class Row:
+    """One job's <tr>, and the values its parts show, so only changed values are written.
+
+    The writes of a new row are batched until ``flush``; later writes go straight
+    to the DOM. Parts are looked up on their first direct write: most rows are
+    never written again after their first render.
+    """
+
     def __init__(self, job_id, template):
         self.job_id = job_id
         self.tr = template.cloneNode(True)
         self.tr.setAttribute("data-job-id", str(job_id))
-        cells = self.tr.children
-        self.select = cells[0].firstElementChild
-        self.id_cell = cells[1].firstElementChild
-        self.badge = cells[2].firstElementChild
-        self.api_status = cells[2].lastElementChild
-        self.message = cells[3]
-        self.created = cells[4]
-        self.status_at = cells[5]
-        self.next = cells[6]
-        self.cancel = cells[7].firstElementChild
-        # Each time cell with its relative and absolute spans, looked up once.
-        self.time_nodes = {}
-        for key, cell in (("created", self.created), ("status_at", self.status_at), ("next", self.next)):
-            self.time_nodes[key] = (cell, cell.firstElementChild, cell.lastElementChild)
+        self.nodes = {"row": self.tr}
+        self.values = dict(TEMPLATE_VALUES)
+        # Writes waiting for flush(); None once the row has been flushed.
+        self.pending = []
         # Per time cell: (timestamp, zone mode, epoch), so an unchanged time is parsed once.
         self.time_cache = {}
-        self.patch = Patcher()
-        # What a fresh copy of the template already shows, so a new row skips those writes.
-        self.patch.values = {
-            "api-status": "", "message": "", "message@title": None, "cancel#hidden": False,
-            "select#hidden": False, "select#checked": False, "row.is-open": False, "row.is-selected": False,
-            "row@aria-selected": None, "row.is-new": False,
-        }
-        for key in ("created", "status_at", "next"):
-            self.patch.values[key + ".rel"] = ""
-            self.patch.values[key + ".abs"] = ""
-            self.patch.values[key + "@title"] = None
         self.job = None
+
+    def node(self, part):
+        node = self.nodes.get(part)
+        if node is None:
+            node = self.tr
+            for index in PARTS[part]:
+                node = node.children[index]
+            self.nodes[part] = node
+        return node
+
+    def _write(self, part, kind, name, value):
+        if self.pending is not None:
+            self.pending.append((PARTS[part], kind, name, value))
+            return
+        node = self.node(part)
+        if kind == TEXT:
+            node.textContent = value
+        elif kind == ATTR:
+            if value is None:
+                node.removeAttribute(name)
+            else:
+                node.setAttribute(name, value)
+        elif kind == FLAG:
+            node.classList.toggle(name, value)
+        else:
+            setattr(node, name, value)
+
+    def text(self, part, value):
+        if self.values.get(part) != value:
+            self.values[part] = value
+            self._write(part, TEXT, "", value)
+
+    def attr(self, part, name, value):
+        key = part + "@" + name
+        if self.values.get(key) != value:
+            self.values[key] = value
+            self._write(part, ATTR, name, value)
+
+    def flag(self, part, class_name, on):
+        on = bool(on)
+        key = part + "." + class_name
+        if self.values.get(key) != on:
+            self.values[key] = on
+            self._write(part, FLAG, class_name, on)
+
+    def prop(self, part, name, value):
+        """Set a DOM property such as ``hidden`` or ``checked``."""
+        key = part + "#" + name
+        if self.values.get(key) != value:
+            self.values[key] = value
+            self._write(part, PROP, name, value)
+
+    def flush(self):
+        """Make the batched writes of a new row, in one call."""
+        if self.pending:
+            _fill_row(self.tr, json.dumps(self.pending))
+        self.pending = None
 
 
 class JobTable:
@@ -90,9 +172,13 @@ class JobTable:
             row.job = job
             self._patch_row(row)
             changed.append(row)
-        self._reorder(wanted)
         # The clock tick keeps the other rows' relative times current.
         self._time_rows(changed, self.times.now())
+        for row in changed:
+            if row.pending is not None:
+                # Filled before it is inserted, so the document is laid out once, with the filled rows.
+                row.flush()
+        self._reorder(wanted)
 
     def _reorder(self, wanted):
         if self.order == wanted:
@@ -114,33 +200,32 @@ class JobTable:
 
     def _patch_row(self, row):
         job = row.job
-        patch = row.patch
         outcome = jobmodel.outcome(job)
-        patch.text("id", row.id_cell, str(job["job_id"]))
-        patch.attr("id", row.id_cell, "aria-label", "Open job %d" % job["job_id"])
+        row.text("id", str(job["job_id"]))
+        row.attr("id", "aria-label", "Open job %d" % job["job_id"])
         label = jobmodel.OUTCOME_LABELS.get(outcome, str(job.get("status")))
-        patch.text("badge", row.badge, label)
+        row.text("badge", label)
         # Failed and Retrying are the console's words: the API's status stays visible under them.
-        patch.text("api-status", row.api_status, job["status"] if outcome in ("failed", "retrying") else "")
-        patch.attr("badge", row.badge, "class", "badge " + outcome)
+        row.text("api-status", job["status"] if outcome in ("failed", "retrying") else "")
+        row.attr("badge", "class", "badge " + outcome)
         message = job.get("message") or ""
-        patch.text("message", row.message, message)
-        patch.attr("message", row.message, "title", message or None)
+        row.text("message", message)
+        row.attr("message", "title", message or None)
         cancelable = jobmodel.is_cancelable(job)
-        patch.hidden("cancel", row.cancel, not cancelable)
-        patch.attr("cancel", row.cancel, "aria-label", "Cancel job %d" % job["job_id"])
+        row.prop("cancel", "hidden", not cancelable)
+        row.attr("cancel", "aria-label", "Cancel job %d" % job["job_id"])
         if not cancelable:
             self.selection.discard(job["job_id"])
-        patch.hidden("select", row.select, not cancelable)
-        patch.attr("select", row.select, "aria-label", "Select job %d" % job["job_id"])
+        row.prop("select", "hidden", not cancelable)
+        row.attr("select", "aria-label", "Select job %d" % job["job_id"])
         self._patch_checked(row)
-        patch.attr("row", row.tr, "data-status", job.get("status"))
-        patch.flag("row", row.tr, "is-open", job["job_id"] == self.open_id)
-        patch.flag("row", row.tr, "is-selected", job["job_id"] == self.selected_id)
-        patch.attr("row", row.tr, "aria-selected", "true" if job["job_id"] == self.selected_id else None)
+        row.attr("row", "data-status", job.get("status"))
+        row.flag("row", "is-open", job["job_id"] == self.open_id)
+        row.flag("row", "is-selected", job["job_id"] == self.selected_id)
+        row.attr("row", "aria-selected", "true" if job["job_id"] == self.selected_id else None)
 
     def _patch_checked(self, row):
-        row.patch.prop("select", row.select, "checked", row.job_id in self.selection)
+        row.prop("select", "checked", row.job_id in self.selection)
 
     def selectable_ids(self):
         """Return the ids on screen that can be selected (pending jobs), in screen order."""
@@ -180,22 +265,21 @@ class JobTable:
             until = self.highlight_until.get(job_id)
             if until is not None and now >= until:
                 del self.highlight_until[job_id]
-            row.patch.flag("row", row.tr, "is-new", until is not None and now < until)
+            row.flag("row", "is-new", until is not None and now < until)
 
     def _time_cell(self, row, key, stamp, now, mode, due=False):
-        cell, rel, absolute = row.time_nodes[key]
         if not stamp:
-            row.patch.text(key + ".rel", rel, "")
-            row.patch.text(key + ".abs", absolute, "")
-            row.patch.attr(key, cell, "title", None)
+            row.text(key + ".rel", "")
+            row.text(key + ".abs", "")
+            row.attr(key, "title", None)
             return
         cached = row.time_cache.get(key)
         if cached is None or cached[0] != stamp or cached[1] != mode:
             epoch = timefmt.parse_api_time(stamp)
             row.time_cache[key] = (stamp, mode, epoch)
             short, full = self.times.short_and_full(epoch)
-            row.patch.text(key + ".abs", absolute, short)
-            row.patch.attr(key, cell, "title", full)
+            row.text(key + ".abs", short)
+            row.attr(key, "title", full)
         else:
             epoch = cached[2]
         if due:
@@ -205,7 +289,7 @@ class JobTable:
             text = "just now"
         else:
             text = timefmt.format_relative(epoch, now)
-        row.patch.text(key + ".rel", rel, text)
+        row.text(key + ".rel", text)
 
     def set_marks(self, open_id=None, selected_id=None):
         """Mark the open and the selected row."""
@@ -217,9 +301,9 @@ class JobTable:
         self.marked = (open_id, selected_id)
         for job_id in self.order:
             row = self.rows[job_id]
-            row.patch.flag("row", row.tr, "is-open", job_id == open_id)
-            row.patch.flag("row", row.tr, "is-selected", job_id == selected_id)
-            row.patch.attr("row", row.tr, "aria-selected", "true" if job_id == selected_id else None)
+            row.flag("row", "is-open", job_id == open_id)
+            row.flag("row", "is-selected", job_id == selected_id)
+            row.attr("row", "aria-selected", "true" if job_id == selected_id else None)
 
     def highlight(self, job_id, seconds=6):
         self.highlight_until[job_id] = self.times.now() + seconds
