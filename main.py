@@ -77,6 +77,8 @@ class Console(CreateMixin, CancelMixin):
         self.loaded = False
         self.in_flight = False
         self.failures = 0
+        # Failed refreshes that the timer started; each one doubles the wait before the next.
+        self.backoff_steps = 0
         self.failure_text = ""
         self.next_refresh_at = 0.0
         self.last_success = None
@@ -230,6 +232,8 @@ class Console(CreateMixin, CancelMixin):
         """Read counts, the list and the open job, then schedule the next refresh."""
         self.in_flight = True
         self.refresh_started_at = time.time()
+        # A refresh started by a click or a view change, not by the timer.
+        requested = self.refresh_requested
         self.refresh_requested = False
         generation = self.generation
         try:
@@ -257,7 +261,10 @@ class Console(CreateMixin, CancelMixin):
                 self._set_text("notice", "")
             if self.view["job"]:
                 self.detail.show_unreachable(self.view["job"], failure)
-            delay = min(BACKOFF_FIRST * (2 ** (self.failures - 1)), BACKOFF_MAX)
+            if not requested or self.backoff_steps == 0:
+                # Clicks during an outage are the user's to make: they do not lengthen the wait.
+                self.backoff_steps += 1
+            delay = min(BACKOFF_FIRST * (2 ** (self.backoff_steps - 1)), BACKOFF_MAX)
             # With auto refresh off, the page sends no request by itself: the banner offers Retry now.
             self.next_refresh_at = time.time() + delay if self.interval else None
         else:
@@ -265,6 +272,7 @@ class Console(CreateMixin, CancelMixin):
                 # A notice from an action taken during the outage, such as a cancel's outcome, stays.
                 self._notice("The jobs API is answering again.", False)
             self.failures = 0
+            self.backoff_steps = 0
             self.failure_text = ""
             self.last_success = self.times.now()
             self.next_refresh_at = time.time() + self.interval if self.interval else None
@@ -575,7 +583,6 @@ class Console(CreateMixin, CancelMixin):
         self._show_list_state()
         self._set_text("page-label", "Page %d" % page)
         self._set_disabled("prev-page", page <= 1)
-        self._set_disabled("next-page", not self.has_more)
         if self.focus_first_row and self.table.order:
             self.focus_first_row = False
             self.table.rows[self.table.order[0]].node("id").focus()
@@ -600,7 +607,7 @@ class Console(CreateMixin, CancelMixin):
         outdated = self.rows_view != self._view_key()
         unread = outdated and bool(self.failures)
         empty = len(self.rows) == 0
-        state = (self._view_key(), outdated, unread, empty, self.newer, bool(self.interval))
+        state = (self._view_key(), outdated, unread, empty, self.newer, bool(self.interval), self.has_more)
         if state == self.list_state:
             # Every refresh ends here, and one that changed nothing must write nothing.
             return
@@ -633,6 +640,8 @@ class Console(CreateMixin, CancelMixin):
             self._set_text("empty-text", text)
             self._set_text("empty-hint", hint)
         self._set_hidden("first-page", not (empty and page > 1 and not unread))
+        # Whether a next page exists is known only for a view that was read.
+        self._set_disabled("next-page", unread or not self.has_more)
         if self.newer > 0 and not outdated:
             noun = "job" if self.newer == 1 else "jobs"
             self._set_text("new-jobs", "%d new %s: show" % (self.newer, noun))

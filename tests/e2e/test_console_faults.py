@@ -56,6 +56,32 @@ def test_filter_during_outage_hides_previous_rows(console, stack):
     expect(console.row(job["job_id"])).to_be_visible()
 
 
+def test_next_page_unknown_for_a_view_not_read(console, stack):
+    for index in range(26):
+        stack.api.create_far_future("fills more than one page %d" % index)
+    console.page.reload()
+    console.wait_ready()
+    expect(console.next_page_button).to_be_enabled()
+    stack.relay.stop()
+    console.filter("Pending")
+    expect(console.empty_text).to_contain_text("Not loaded")
+    # Whether the pending jobs fill a second page is not known.
+    expect(console.next_page_button).to_be_disabled()
+    stack.relay.start()
+
+
+def test_clicks_during_an_outage_keep_the_retry_short(console, stack):
+    stack.relay.stop()
+    expect(console.updated).to_have_text(re.compile(r"retrying in \d+ s"))
+    for name in ("Done", "Pending", "Running", "All"):
+        before = console.refreshes()
+        console.filter(name)
+        console.page.wait_for_function("n => window.jobsConsoleRefreshes > n", arg=before)
+    # Each click's refresh fails too, but only the timer's failures double the wait.
+    expect(console.updated).to_have_text(re.compile(r"retrying in [1-4] s"))
+    stack.relay.start()
+
+
 def test_slow_view_change_marks_rows_busy(console, stack):
     job = stack.api.create_far_future("shown while the next page loads")
     expect(console.row(job["job_id"])).to_be_visible()
