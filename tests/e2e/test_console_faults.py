@@ -234,11 +234,18 @@ def test_create_unanswered_after_acting(console, stack):
     assert [job["message"] for job in newest].count("created without reply") == 1
 
 
-def test_cancel_unanswered_after_acting(console, stack):
-    job = stack.api.create_far_future("canceled without reply")
+def _cancel_without_reply(console, stack, message):
+    """Cancel a new pending job through the dialog while the relay drops replies; return the job."""
+    job = stack.api.create_far_future(message)
     console.ask_cancel(job["job_id"])
     stack.relay.drop_replies = True
     console.cancel_confirm.click()
+    expect(console.cancel_error).to_contain_text("may or may not have been canceled")
+    return job
+
+
+def test_cancel_unanswered_after_acting(console, stack):
+    job = _cancel_without_reply(console, stack, "canceled without reply")
     expect(console.cancel_error).to_have_text(re.compile(
         r"^No confirmation, so job %d may or may not have been canceled\. .*closed the connection" % job["job_id"]))
     assert stack.api.job(job["job_id"])["status"] == "CANCELED"
@@ -340,11 +347,7 @@ def test_refresh_off_waits_for_retry_now(console, stack):
 
 
 def test_unconfirmed_cancel_settled_by_the_list(console, stack):
-    job = stack.api.create_far_future("canceled without a reply")
-    console.ask_cancel(job["job_id"])
-    stack.relay.drop_replies = True
-    console.cancel_confirm.click()
-    expect(console.cancel_error).to_contain_text("may or may not have been canceled")
+    job = _cancel_without_reply(console, stack, "canceled without a reply")
     stack.relay.drop_replies = False
     # Once a refresh reads the job as canceled, the dialog stops saying it may not be.
     expect(console.cancel_summary).to_have_text(
@@ -355,11 +358,7 @@ def test_unconfirmed_cancel_settled_by_the_list(console, stack):
 
 
 def test_cancel_outcome_outlasts_recovery_notice(console, stack):
-    job = stack.api.create_far_future("canceled during an outage")
-    console.ask_cancel(job["job_id"])
-    stack.relay.drop_replies = True
-    console.cancel_confirm.click()
-    expect(console.cancel_error).to_contain_text("may or may not have been canceled")
+    job = _cancel_without_reply(console, stack, "canceled during an outage")
     expect(console.banner_text).to_be_visible()
     stack.relay.drop_replies = False
     # The second try finds the job canceled by the first one; that news outlasts the recovery.
