@@ -68,9 +68,19 @@ def read_line(process: subprocess.Popen[str], deadline: float) -> str:
         selector.close()
 
 
+# A process started from a non-interactive shell can inherit an ignored SIGINT,
+# and Python then installs no KeyboardInterrupt handler. The launcher restores
+# it, as a terminal would, so the Ctrl+C test runs the real path.
+LAUNCHER = (
+    "import runpy, signal, sys; "
+    "signal.signal(signal.SIGINT, signal.default_int_handler); "
+    "runpy.run_module('sandbox', run_name='__main__', alter_sys=True)"
+)
+
+
 def run_module(*arguments: str) -> subprocess.Popen[str]:
     return subprocess.Popen(
-        [sys.executable, "-m", "sandbox", *arguments],
+        [sys.executable, "-c", LAUNCHER, *arguments],
         cwd=REPOSITORY_ROOT,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
