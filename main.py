@@ -520,20 +520,36 @@ class Console(CreateMixin, CancelMixin):
                 return with_retry_advice("The jobs API sent job %d in a form the console cannot read: %s." % (
                     job_id, problem))
             history = []
+            history_error = None
             for page in range(10):
                 part = await send("GET", api.history_url(self.base, job_id, page * 100, 100), self.skew)
                 if api.is_unreachable(part.status):
                     return self._unreachable_text(part)
-                if not part.ok or not isinstance(part.body, list):
+                if not part.ok:
+                    if part.status >= 500:
+                        history_error = "The jobs API failed with status %d when asked for this job's history." % (
+                            part.status)
+                    else:
+                        history_error = "The history could not be read: %s" % api.describe_error(
+                            part.status, part.body, job_id=job_id)
+                elif not isinstance(part.body, list):
+                    history_error = "The jobs API sent a history the console cannot read: it is not a list."
+                else:
+                    problem = jobmodel.history_problem(part.body)
+                    if problem is not None:
+                        history_error = "The jobs API sent a history the console cannot read: %s." % problem
+                if history_error is not None:
+                    # An empty history would mean the job never changed state: a false claim here.
+                    history = None
                     break
                 history.extend(part.body)
                 if len(part.body) < 100:
                     break
-            if not jobmodel.history_is_ahead(reply.body, history):
+            if history is None or not jobmodel.history_is_ahead(reply.body, history):
                 break
         if generation != self.generation or self.view["job"] != job_id:
             return None
-        self.detail.render(reply.body, history)
+        self.detail.render(reply.body, history, history_error)
         self.table.replace_job(reply.body)
         if self.scroll_to_detail:
             # The panel grew when its data arrived; keep its top in view.

@@ -18,6 +18,8 @@ class DetailView:
         self.patch = Patcher()
         self.job = None
         self.history = []
+        # Why the history is not shown, or None when it is: set when the API did not send it.
+        self.history_error = None
         self.history_signature = None
         self.timeline_signature = None
         self.announced = None
@@ -57,15 +59,25 @@ class DetailView:
         self.announced = None
         self.error.textContent = ""
 
-    def render(self, job, history):
-        """Show a job and its history (both as the API returned them)."""
-        if job == self.job and history == self.history and not self.body.hidden:
+    def render(self, job, history, history_error=None):
+        """Show a job and its history (both as the API returned them).
+
+        history is None when the API did not send it; history_error then gives the reason,
+        and nothing that needs the history (attempts, timeline) is shown.
+        """
+        if history is None and history_error is None:
+            history_error = self.history_error or "The history of this job has not been read."
+        if history is not None:
+            history_error = None
+        if (job == self.job and history == self.history and history_error == self.history_error
+                and not self.body.hidden):
             # A refresh that brought no news: only the relative times can move.
             self.update_times()
             return
         previous = self.job
         self.job = job
         self.history = history
+        self.history_error = history_error
         self.error.textContent = ""
         self.panel.hidden = False
         self.body.hidden = False
@@ -79,8 +91,11 @@ class DetailView:
         message = job.get("message") or ""
         patch.text("message", by_id("detail-message"), message if message else "(none)")
         patch.hidden("cancel", by_id("detail-cancel"), not jobmodel.is_cancelable(job))
-        attempts = jobmodel.attempt_count(job, history)
-        if attempts == 0 and job["status"] == "PENDING":
+        attempts = jobmodel.attempt_count(job, history) if history is not None else None
+        if attempts is None:
+            # Attempts are counted from the history: without it, any number would be a guess.
+            attempt_text = "Unknown until the history can be read"
+        elif attempts == 0 and job["status"] == "PENDING":
             attempt_text = "Not run yet"
         elif attempts == 0:
             # A canceled job never runs again, so "yet" would promise a run.
@@ -90,7 +105,7 @@ class DetailView:
         else:
             attempt_text = "%d so far" % attempts if job["status"] == "PENDING" else str(attempts)
         patch.text("attempt", by_id("detail-attempt"), attempt_text)
-        self._render_history(history)
+        self._render_history(history, history_error)
         # update_times also draws the timeline, whose open period grows with the clock.
         self.update_times()
         self._announce(previous, job)
@@ -133,13 +148,24 @@ class DetailView:
         patch.text("in-state", by_id("detail-in-state"), in_state)
         self._render_timeline(job, self.history)
 
-    def _render_history(self, history):
-        signature = tuple(row["job_history_id"] for row in history)
+    def _render_history(self, history, history_error=None):
+        if history is None:
+            signature = ("error", history_error)
+        else:
+            signature = tuple(row["job_history_id"] for row in history)
         if signature == self.history_signature:
             return
         self.history_signature = signature
         tbody = by_id("history-rows")
         tbody.replaceChildren()
+        empty = by_id("history-empty")
+        if history is None:
+            empty.textContent = "%s The console reads it again with each refresh." % history_error
+            empty.classList.add("history-error")
+            empty.hidden = False
+            return
+        empty.textContent = "No earlier states: the job has been in its current state since it was created."
+        empty.classList.remove("history-error")
         rows = jobmodel.history_in_event_order(history)
         rows.reverse()
         for row in rows:
@@ -158,6 +184,13 @@ class DetailView:
 
     def _render_timeline(self, job, history):
         """Draw the job's state periods. Called every second, it redraws only when a text changed."""
+        if history is None:
+            # Without the history every period but the last is unknown.
+            if self.timeline_signature != "unknown":
+                self.timeline_signature = "unknown"
+                by_id("timeline").replaceChildren()
+                by_id("timeline-text").textContent = "Not shown until the history can be read."
+            return
         now = self.times.now()
         periods = jobmodel.state_periods(job, history, now)
         total = 0.0
@@ -204,5 +237,5 @@ class DetailView:
         self.history_signature = None
         self.timeline_signature = None
         if self.job is not None:
-            self._render_history(self.history)
+            self._render_history(self.history, self.history_error)
             self.update_times()

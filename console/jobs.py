@@ -79,6 +79,26 @@ def job_problem(job):
     return None
 
 
+def history_problem(history):
+    """Return what makes a job's history from the API unreadable for the console, or None."""
+    for entry in history:
+        if not isinstance(entry, dict):
+            return "an entry is not a history object"
+        entry_id = entry.get("job_history_id")
+        if not isinstance(entry_id, int) or isinstance(entry_id, bool):
+            return "an entry has no valid job_history_id"
+        if not isinstance(entry.get("status"), str):
+            return "entry %d has no status" % entry_id
+        message = entry.get("message")
+        if message is not None and not isinstance(message, str):
+            return "entry %d has a message that is not text" % entry_id
+        try:
+            timefmt.parse_api_time(entry.get("status_at"))
+        except ValueError:
+            return "entry %d has no valid status_at" % entry_id
+    return None
+
+
 def list_problem(job_list, checked):
     """Return the first problem of a job list, or None.
 

@@ -45,6 +45,7 @@ class ConsolePage:
         self.detail_created = page.locator("#detail-created")
         self.detail_cancel = page.locator("#detail-cancel")
         self.history_rows = page.locator("#history-rows tr")
+        self.history_empty = page.locator("#history-empty")
         self.timeline = page.locator("#timeline span")
         self.timeline_text = page.locator("#timeline-text")
         self.create_message = page.get_by_role("textbox", name=re.compile(r"^Message"))

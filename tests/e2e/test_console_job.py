@@ -49,6 +49,25 @@ def test_canceled_job_never_ran(console, stack):
     expect(console.detail_attempt).to_have_text("None, it never ran")
 
 
+def test_unread_history_claims_nothing(console, stack):
+    job = stack.api.create("ran before its history failed", "2020-01-01T00:00:00")
+    stack.api.call("GET", "/")
+    history_route = re.compile(r"/api/job/%d/history" % job["job_id"])
+    console.page.route(history_route, lambda route: route.fulfill(status=500, json={"detail": "boom"}))
+    console.go_to_job(str(job["job_id"]))
+    expect(console.history_empty).to_have_text(
+        "The jobs API failed with status 500 when asked for this job's history. "
+        "The console reads it again with each refresh.")
+    # Without the history, "it never ran" and a one-period timeline would be made up.
+    expect(console.detail_attempt).to_have_text("Unknown until the history can be read")
+    expect(console.timeline_text).to_have_text("Not shown until the history can be read.")
+    expect(console.timeline).to_have_count(0)
+    console.page.unroute(history_route)
+    expect(console.history_rows.first).to_be_visible()
+    expect(console.detail_attempt).to_have_text(re.compile(r"^\d+$"))
+    expect(console.history_empty).to_be_hidden()
+
+
 def test_go_to_job_box(console, stack):
     job = stack.api.create_far_future("typed id")
     console.go_to_job(" %d " % job["job_id"])

@@ -381,3 +381,26 @@ def test_list_problem_skips_checked_jobs():
     odd = dict(READABLE_JOB, status_at="not a time")
     assert jobs.list_problem([odd], {7: odd}.get) is None
     assert jobs.list_problem([odd], {7: READABLE_JOB}.get) == "job 7 has no valid status_at"
+
+
+READABLE_ENTRY = {"job_history_id": 3, "status": "RUNNING", "status_at": "2026-12-04T19:37:31.469000", "message": ""}
+
+
+@pytest.mark.parametrize("changes, expected", [
+    ({}, None),
+    ({"message": None}, None),
+    ({"job_history_id": "3"}, "an entry has no valid job_history_id"),
+    ({"job_history_id": False}, "an entry has no valid job_history_id"),
+    ({"status": 1}, "entry 3 has no status"),
+    ({"message": ["x"]}, "entry 3 has a message that is not text"),
+    ({"status_at": None}, "entry 3 has no valid status_at"),
+])
+def test_history_problem_names_field(changes, expected):
+    entry = dict(READABLE_ENTRY)
+    entry.update(changes)
+    assert jobs.history_problem([entry]) == expected
+
+
+def test_history_problem_rejects_non_objects_and_accepts_empty():
+    assert jobs.history_problem([READABLE_ENTRY, "RUNNING"]) == "an entry is not a history object"
+    assert jobs.history_problem([]) is None
