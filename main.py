@@ -124,6 +124,8 @@ class Console(CreateMixin, CancelMixin):
         self.cancel_unsure = False
         # Set by "N new jobs: show", whose button disappears with the click.
         self.focus_first_row = False
+        # Set by Previous and Next, whose button can be disabled on the page they lead to.
+        self.paging_focus = False
         # True when the activity log has news the charts do not show yet.
         self.charts_stale = False
 
@@ -188,6 +190,8 @@ class Console(CreateMixin, CancelMixin):
         self.listen(by_id("bulk-keep"), "click", lambda event: self.close_bulk_dialog())
         self.listen(by_id("bulk-confirm"), "click", self.on_bulk_confirm)
         self.listen(by_id("bulk-dialog"), "cancel", self.on_bulk_dialog_cancel)
+        self.listen(by_id("cancel-dialog"), "close", self.keep_focus)
+        self.listen(by_id("bulk-dialog"), "close", self.keep_focus)
         self.listen(by_id("export-csv"), "click", lambda event: self.export_view("csv"))
         self.listen(by_id("export-json"), "click", lambda event: self.export_view("json"))
         self.listen(by_id("create-count"), "input", lambda event: self._sync_create_mode())
@@ -599,6 +603,9 @@ class Console(CreateMixin, CancelMixin):
         self._show_list_state()
         self._set_text("page-label", "Page %d" % page)
         self._set_disabled("prev-page", page <= 1)
+        if self.paging_focus:
+            self.keep_focus()
+            self.paging_focus = False
         if self.focus_first_row and self.table.order:
             self.focus_first_row = False
             self.table.rows[self.table.order[0]].node("id").focus()
@@ -786,6 +793,8 @@ class Console(CreateMixin, CancelMixin):
         page = self.view["page"] + step
         if page < 1:
             return
+        # The button pressed can be disabled on the new page (Next on the last one).
+        self.paging_focus = True
         self.set_view(page=page)
         wrap = by_id("table-wrap")
         if float(wrap.getBoundingClientRect().top) < 0:
@@ -803,10 +812,46 @@ class Console(CreateMixin, CancelMixin):
             by_id("detail").scrollIntoView(True)
 
     def close_job(self):
-        if self.view["job"]:
+        job_id = self.view["job"]
+        if job_id:
             self.set_view(job=None)
+            # The panel's Close button, which may have had the focus, is gone; the job's row takes it.
+            row = self.table.rows.get(job_id)
+            if row is not None:
+                row.node("id").focus()
+
+    def keep_focus(self, *args):
+        """Put the focus back on the list when the control that had it was hidden or disabled.
+
+        Closing a dialog returns the focus to the button that opened it, which the
+        action may have hidden, such as the panel's Cancel job. Without this the
+        focus falls to the page, and keyboard users start again from its top.
+        """
+        if not missing(document.querySelector("dialog[open]")):
+            return
+        active = document.activeElement
+        if (not missing(active) and str(active.tagName) != "BODY" and not bool(getattr(active, "disabled", False))
+                and int(active.getClientRects().length) > 0):
+            return
+        if self.paging_focus:
+            for element_id in ("next-page", "prev-page"):
+                if not bool(by_id(element_id).disabled):
+                    by_id(element_id).focus()
+                    return
+        job_id = self.view["job"] or self.selected_id()
+        if job_id not in self.table.rows:
+            job_id = self.table.order[0] if self.table.order else None
+        if job_id is not None:
+            self.table.rows[job_id].node("id").focus()
+        else:
+            by_id("filters").querySelector("button[aria-pressed='true']").focus()
 
     def on_popstate(self, event):
+        # Back and Forward leave the view a dialog was opened from, so an idle dialog closes with it.
+        if not self.cancel_sending:
+            by_id("cancel-dialog").close()
+        if not self.bulk_running:
+            by_id("bulk-dialog").close()
         self.view = viewmodel.parse_view(str(window.location.search))
         self.anchor = None
         self.newer = 0

@@ -236,6 +236,8 @@ class CancelMixin:
             self._set_text("bulk-title", "Bulk cancel stopped" if stopped else "Bulk cancel finished")
             self._set_text("bulk-summary", "Asked to cancel: %s." % bulk.describe_ids(ids))
             self._set_text("bulk-keep", "Close")
+            # The confirm button, which had the focus, is hidden now.
+            by_id("bulk-keep").focus()
             # The jobs not attempted stay selected, so Cancel selected tries them again.
             self.set_selection(left)
             self.refresh_after_change()

@@ -208,8 +208,12 @@ class CreateMixin:
             await self._submit_job()
         finally:
             self.creating = False
-            by_id("create-submit").disabled = False
+            submit = by_id("create-submit")
+            submit.disabled = False
             self._sync_create_mode()
+            if str(js.document.activeElement.tagName) == "BODY":
+                # Disabling the button while it sent dropped its focus; it gets it back.
+                submit.focus()
 
     async def _submit_job(self):
         pattern = str(by_id("create-message").value)

@@ -44,6 +44,7 @@ class ConsolePage:
         self.detail_next = page.locator("#detail-next")
         self.detail_created = page.locator("#detail-created")
         self.detail_cancel = page.locator("#detail-cancel")
+        self.detail_close = page.locator("#detail-close")
         self.history_rows = page.locator("#history-rows tr")
         self.history_empty = page.locator("#history-empty")
         self.timeline = page.locator("#timeline span")
@@ -129,6 +130,9 @@ class ConsolePage:
 
     def row_message(self, job_id):
         return self.row(job_id).locator(".c-message")
+
+    def row_open(self, job_id):
+        return self.row(job_id).get_by_role("button", name="Open job %d" % job_id)
 
     def row_cancel(self, job_id):
         return self.row(job_id).get_by_role("button", name="Cancel job %d" % job_id)

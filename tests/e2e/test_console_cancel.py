@@ -144,3 +144,13 @@ def test_dialog_quotes_start_of_long_message(console, stack):
     console.ask_cancel(job["job_id"])
     expect(console.cancel_summary).to_have_text(
         "It has not started yet. Canceling cannot be undone. Message: " + "x" * 200 + "…")
+
+
+def test_back_closes_the_cancel_dialog(console, stack):
+    job = stack.api.create_far_future("asked, then left with Back")
+    console.open_job(job["job_id"])
+    console.ask_cancel(job["job_id"])
+    console.page.go_back()
+    expect(console.detail).to_be_hidden()
+    expect(console.cancel_dialog).to_be_hidden()
+    assert stack.api.job(job["job_id"])["status"] == "PENDING"
