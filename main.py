@@ -678,6 +678,7 @@ class Console(CreateMixin, CancelMixin):
 
     def _show_health(self):
         stale = bool(self.failures)
+        self.detail.set_read_until(self.last_success if stale else None)
         document.body.classList.toggle("is-stale", stale)
         if stale:
             when = ""

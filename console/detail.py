@@ -23,6 +23,9 @@ class DetailView:
         self.history_signature = None
         self.timeline_signature = None
         self.announced = None
+        # During an outage, the instant of the last successful read: the current state's
+        # duration stops there, since the job may have changed since.
+        self.read_until = None
         self.panel = by_id("detail")
         self.error = by_id("detail-error")
         self.body = by_id("detail-body")
@@ -119,11 +122,19 @@ class DetailView:
             by_id("announcer").textContent = "Job %d is now %s." % (job["job_id"], label)
         self.announced = key
 
+    def set_read_until(self, epoch):
+        """Stop the current state's duration at epoch (None: count on with the clock)."""
+        if epoch != self.read_until:
+            self.read_until = epoch
+            self.update_times()
+
     def update_times(self):
         job = self.job
         if job is None:
             return
         now = self.times.now()
+        # What the panel says about the current state holds only up to the last read.
+        state_now = now if self.read_until is None else min(now, self.read_until)
         patch = self.patch
         for key, field in (("created", "created_at"), ("status-at", "status_at")):
             node = by_id("detail-" + key)
@@ -142,11 +153,13 @@ class DetailView:
             patch.attr("next", next_node, "title", None)
         since = timefmt.parse_api_time(job["status_at"])
         if job["status"] in ("PENDING", "RUNNING"):
-            in_state = timefmt.format_elapsed(now - since)
+            in_state = timefmt.format_elapsed(state_now - since)
+            if self.read_until is not None:
+                in_state = "At least %s, as read at %s" % (in_state, self.times.short(self.read_until))
         else:
             in_state = "Finished (final state)"
         patch.text("in-state", by_id("detail-in-state"), in_state)
-        self._render_timeline(job, self.history)
+        self._render_timeline(job, self.history, state_now)
 
     def _render_history(self, history, history_error=None):
         if history is None:
@@ -182,8 +195,8 @@ class DetailView:
             tbody.append(tr)
         by_id("history-empty").hidden = len(rows) > 0
 
-    def _render_timeline(self, job, history):
-        """Draw the job's state periods. Called every second, it redraws only when a text changed."""
+    def _render_timeline(self, job, history, now):
+        """Draw the job's state periods up to now. Called every second, it redraws only when a text changed."""
         if history is None:
             # Without the history every period but the last is unknown.
             if self.timeline_signature != "unknown":
@@ -191,7 +204,6 @@ class DetailView:
                 by_id("timeline").replaceChildren()
                 by_id("timeline-text").textContent = "Not shown until the history can be read."
             return
-        now = self.times.now()
         periods = jobmodel.state_periods(job, history, now)
         total = 0.0
         for period in periods:

@@ -45,6 +45,7 @@ class ConsolePage:
         self.detail_created = page.locator("#detail-created")
         self.detail_cancel = page.locator("#detail-cancel")
         self.detail_close = page.locator("#detail-close")
+        self.detail_in_state = page.locator("#detail-in-state")
         self.history_rows = page.locator("#history-rows tr")
         self.history_empty = page.locator("#history-empty")
         self.timeline = page.locator("#timeline span")

@@ -95,6 +95,20 @@ def test_slow_view_change_marks_rows_busy(console, stack):
     expect(console.row(job["job_id"])).to_be_visible()
 
 
+def test_open_job_duration_stops_at_the_last_read(console, stack):
+    job = stack.api.create_far_future("pending while the API is away")
+    console.open_job(job["job_id"])
+    expect(console.detail_in_state).to_have_text(re.compile(r"^\d+ s$"))
+    stack.relay.stop()
+    # The job may have changed since the last read, so its time in the state is not counted on.
+    expect(console.detail_in_state).to_have_text(re.compile(r"^At least \d+ s, as read at \d\d:\d\d:\d\d$"))
+    frozen = console.detail_in_state.inner_text()
+    console.wait_refreshes(2)
+    expect(console.detail_in_state).to_have_text(frozen)
+    stack.relay.start()
+    expect(console.detail_in_state).to_have_text(re.compile(r"^\d+ s$"))
+
+
 def test_failed_list_marks_data_stale(console, stack):
     job = stack.api.create_far_future("list fails")
     expect(console.row(job["job_id"])).to_be_visible()
