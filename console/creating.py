@@ -179,9 +179,14 @@ class CreateMixin:
                 self._show_preview_error(str(error))
                 return
             step = (end - epoch) / (count - 1)
-            text = "%d jobs from %s until %s, one every %s" % (
-                count, text, self._describe_instant(end), timefmt.format_duration(step))
-            warning += end_warning
+            if step > 0:
+                text = "%d jobs from %s until %s, one every %s" % (
+                    count, text, self._describe_instant(end), timefmt.format_duration(step))
+                if end_warning != warning:
+                    # The same local time twice gets its note once.
+                    warning += end_warning
+            else:
+                text = "All %d jobs at %s" % (count, text)
         self._set_text("create-preview", text + "." + warning)
 
     def _show_preview_error(self, text):

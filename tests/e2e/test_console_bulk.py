@@ -106,6 +106,14 @@ def test_batch_spread_over_window(console, stack):
         "2030-01-15T21:00:00.000000"]
 
 
+def test_batch_window_of_one_instant(console):
+    console.create_count.fill("3")
+    console.schedule("2030-01-15T14:00")
+    console.create_until.fill("2030-01-15T14:00")
+    # "one every 0 ms" would describe a spread that does not exist.
+    expect(console.create_preview).to_have_text(re.compile(r"^All 3 jobs at .*2030-01-15.*14:00"))
+
+
 def test_batch_failure_stops_and_reports(console, stack):
     calls = []
 
