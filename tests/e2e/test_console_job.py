@@ -68,6 +68,13 @@ def test_unread_history_claims_nothing(console, stack):
     expect(console.history_empty).to_be_hidden()
 
 
+def test_message_lines_kept_in_the_panel(console, stack):
+    job = stack.api.create_far_future("first line\nsecond line")
+    console.open_job(job["job_id"])
+    expect(console.detail_message).to_be_visible()
+    assert console.detail_message.inner_text() == "first line\nsecond line"
+
+
 def test_go_to_job_box(console, stack):
     job = stack.api.create_far_future("typed id")
     console.go_to_job(" %d " % job["job_id"])
