@@ -21,6 +21,13 @@ makes, ``GET /`` and ``GET /jobs?limit=N``, sent straight to each simulator
 (median of 20). It counts the /api/ requests each load made before its
 first table, so a growing number of requests shows up as such.
 
+Two baselines load from the same stacks in the same rounds, at 100 rows
+like ``?size=100``: ``bench/plain.html`` (the table in JavaScript) and
+``bench/floor-render.html`` (the simplest Python page that draws it; see
+load.py). With 10 jobs they too draw 10 rows, so their ratios show what
+drawing 90 more rows costs a JavaScript page and a Python page on this
+runtime, apart from the console's own code.
+
 Target: with 10,000 jobs within 1.1x of the time with 10.
 """
 
@@ -83,8 +90,7 @@ def main() -> int:
     errors: list[str] = []
     started = time.monotonic()
     counts = (SMALL, CONTROL, args.large)
-    sizes = (25, 100)
-    samples = {(count, size, kind): [] for count in counts for size in sizes for kind in ("cold", "warm")}
+    samples = {(count, page, kind): [] for count in counts for page in PAGES for kind in ("cold", "warm")}
     seeding = {}
     with sync_playwright() as playwright:
         stacks = {}
@@ -103,27 +109,43 @@ def main() -> int:
                 for round_index in range(args.runs):
                     shift = round_index % len(counts)
                     order = counts[shift:] + counts[:shift]
-                    for size in sizes:
+                    for page in PAGES:
                         for count in order:
-                            url = stacks[count].url + ("" if size == 25 else f"?size={size}")
-                            cold, warm = _stack.load_cold_and_warm(browser, url, errors, first_cycle=True)
-                            samples[(count, size, "cold")].append(cold)
-                            samples[(count, size, "warm")].append(warm)
+                            url, is_console = page_url(stacks[count], page)
+                            cold, warm = _stack.load_cold_and_warm(browser, url, errors, first_cycle=is_console)
+                            samples[(count, page, "cold")].append(cold)
+                            samples[(count, page, "warm")].append(warm)
                     print(f"round {round_index + 1}/{args.runs} done", file=sys.stderr)
             finally:
                 browser.close()
         finally:
             for stack in stacks.values():
                 stack.close()
-    report(args, counts, sizes, samples, api, seeding, errors, time.monotonic() - started)
+    report(args, counts, samples, api, seeding, errors, time.monotonic() - started)
     return 0
+
+
+# The pages each round loads from every stack: the console at two page sizes, then the baselines.
+PAGES = ("25 rows", "100 rows", "floor-render.html, 100 rows", "plain.html, 100 rows")
+CONSOLE_PAGES = PAGES[:2]
+
+
+def page_url(stack: Stack, page: str) -> tuple[str, bool]:
+    """Return the URL of one of PAGES on a stack, and whether it is the console."""
+    if page == "25 rows":
+        return stack.url, True
+    if page == "100 rows":
+        return stack.url + "?size=100", True
+    if page.startswith("floor-render"):
+        return stack.floor_render_url, False
+    return stack.plain_url, False
 
 
 def median_of(loads: list[dict], key) -> float:
     return statistics.median(key(load) for load in loads)
 
 
-def report(args, counts, sizes, samples, api, seeding, errors, elapsed) -> None:
+def report(args, counts, samples, api, seeding, errors, elapsed) -> None:
     small, control, large = counts
     print(f"\n## Scale: first table with {small} vs {large} jobs in the API ({control} as a control), {args.runs} rounds")
     print(_stack.machine_line())
@@ -132,16 +154,17 @@ def report(args, counts, sizes, samples, api, seeding, errors, elapsed) -> None:
 
     rows = []
     verdicts = []
-    for size in sizes:
+    for page in PAGES:
         for kind in ("cold", "warm"):
-            ready = {count: [load["ready"] for load in samples[(count, size, kind)]] for count in counts}
+            ready = {count: [load["ready"] for load in samples[(count, page, kind)]] for count in counts}
             ratio = statistics.median(ready[large]) / statistics.median(ready[small])
             control_ratio = statistics.median(ready[large]) / statistics.median(ready[control])
-            row = [f"{size} rows", kind]
+            row = [page, kind]
             for count in counts:
                 row += [f"{statistics.median(ready[count]):.0f}", _stack.spread(ready[count])]
             rows.append(row + [f"{ratio:.2f}x", f"{control_ratio:.2f}x"])
-            verdicts.append([f"{size} rows, {kind}", f"{ratio:.2f}x", f"<= {TARGET_RATIO}x", verdict(ratio <= TARGET_RATIO)])
+            result = verdict(ratio <= TARGET_RATIO) if page in CONSOLE_PAGES else "baseline"
+            verdicts.append([f"{page}, {kind}", f"{ratio:.2f}x", f"<= {TARGET_RATIO}x", result])
     headers = ["page", "load"]
     for count in counts:
         headers += [f"{count} jobs: ready ms", "min–max"]
@@ -149,10 +172,10 @@ def report(args, counts, sizes, samples, api, seeding, errors, elapsed) -> None:
     print()
     print_table([f"target: {large} jobs within 1.1x of {small}", "ratio", "target", "result"], verdicts)
 
-    print("\nRequests per load (medians over cold and warm loads at both sizes):\n")
+    print("\nRequests per console load (medians over cold and warm loads at both sizes):\n")
     request_rows = []
     for count in counts:
-        loads = [load for size in sizes for kind in ("cold", "warm") for load in samples[(count, size, kind)]]
+        loads = [load for page in CONSOLE_PAGES for kind in ("cold", "warm") for load in samples[(count, page, kind)]]
         first_cycle_ms = median_of(loads, lambda load: max(r["end"] for r in load["cycle"]))
         request_rows.append([f"{count} jobs", f"{median_of(loads, lambda load: len(api_requests(load))):.0f}",
                              f"{median_of(loads, lambda load: len(load['cycle'])):.0f}", f"{first_cycle_ms:.0f}"])
