@@ -173,6 +173,14 @@ class ConsolePage:
         expect(self.cancel_dialog).to_be_hidden()
 
 
+def fill_two_pages(console, stack, label):
+    """Create one job more than the default page of 25 holds, and reload so that Next is enabled."""
+    for index in range(26):
+        stack.api.create_far_future("%s %d" % (label, index))
+    console.page.reload()
+    console.wait_ready()
+
+
 def show_as_retry(route, job_id):
     """Fulfil a /jobs request with job_id in the contract's retry shape, as after a temporary failure.
 

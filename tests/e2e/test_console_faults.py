@@ -4,6 +4,8 @@ import re
 
 from playwright.sync_api import expect
 
+from pages import fill_two_pages
+
 
 def test_stopped_api_shows_banner_and_recovers(console, stack):
     job = stack.api.create_far_future("survives the outage")
@@ -57,10 +59,7 @@ def test_filter_during_outage_hides_previous_rows(console, stack):
 
 
 def test_next_page_unknown_for_a_view_not_read(console, stack):
-    for index in range(26):
-        stack.api.create_far_future("fills more than one page %d" % index)
-    console.page.reload()
-    console.wait_ready()
+    fill_two_pages(console, stack, "fills more than one page")
     expect(console.next_page_button).to_be_enabled()
     stack.relay.stop()
     console.filter("Pending")

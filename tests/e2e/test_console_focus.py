@@ -4,6 +4,8 @@ import re
 
 from playwright.sync_api import expect
 
+from pages import fill_two_pages
+
 
 def test_panel_close_focuses_row(console, stack):
     job = stack.api.create_far_future("closed by keyboard")
@@ -29,10 +31,7 @@ def test_panel_cancel_focuses_row(console, stack):
 
 
 def test_last_page_focuses_previous(console, stack):
-    for index in range(26):
-        stack.api.create_far_future("two pages %d" % index)
-    console.page.reload()
-    console.wait_ready()
+    fill_two_pages(console, stack, "two pages")
     console.next_page_button.focus()
     console.page.keyboard.press("Enter")
     expect(console.page_label).to_have_text("Page 2")
