@@ -77,7 +77,8 @@ class Console(CreateMixin, CancelMixin):
         self.loaded = False
         self.in_flight = False
         self.failures = 0
-        # Failed refreshes that the timer started; each one doubles the wait before the next.
+        # Steps of the retry wait, which doubles with each step. The first failed refresh counts,
+        # and after it only failures of refreshes that the timer started.
         self.backoff_steps = 0
         self.failure_text = ""
         self.next_refresh_at = 0.0
@@ -116,9 +117,9 @@ class Console(CreateMixin, CancelMixin):
         self.rows_read_at = None
         # The (status, page size, page) that the rows on screen were read for.
         self.rows_view = None
-        # What _show_list_state last showed, so an unchanged state costs no DOM reads.
+        # The state _show_list_state last drew, so an unchanged state costs no DOM reads.
         self.list_state = None
-        # When the refresh in flight started, to say that the API is slow.
+        # Start time of the refresh in flight, so the header can report a slow API.
         self.refresh_started_at = None
         # True after a cancel request of the dialog went out and got no reply.
         self.cancel_unsure = False
@@ -266,7 +267,7 @@ class Console(CreateMixin, CancelMixin):
             if self.view["job"]:
                 self.detail.show_unreachable(self.view["job"], failure)
             if not requested or self.backoff_steps == 0:
-                # Clicks during an outage are the user's to make: they do not lengthen the wait.
+                # A refresh started by a click does not lengthen the wait, because the user chose to send it.
                 self.backoff_steps += 1
             delay = min(BACKOFF_FIRST * (2 ** (self.backoff_steps - 1)), BACKOFF_MAX)
             # With auto refresh off, the page sends no request by itself: the banner offers Retry now.
@@ -343,7 +344,7 @@ class Console(CreateMixin, CancelMixin):
         if api.is_unreachable(counts.status):
             return self._unreachable_text(counts)
         if counts.status >= 500:
-            return with_retry_advice("The jobs API failed with status %d when asked for its counts." % counts.status)
+            return with_retry_advice(server_error_text(counts.status, "its counts"))
         if not counts.ok or not isinstance(counts.body, dict) or "pending_count" not in counts.body:
             # Anything else at GET / means serve.py points at something that is not the jobs API.
             return ("The server behind %s answered GET / with status %d and no job counts, so it does not look "
@@ -500,11 +501,11 @@ class Console(CreateMixin, CancelMixin):
     def _list_failure(self, reply):
         """Return the sentence for a job list request that came back without a list."""
         if reply.status >= 500:
-            return with_retry_advice("The jobs API failed with status %d when asked for the job list." % reply.status)
+            return with_retry_advice(server_error_text(reply.status, "the job list"))
         return api.describe_error(reply.status, reply.body)
 
     def _unreadable_list_text(self, problem):
-        return with_retry_advice("The jobs API sent a job list the console cannot read: %s." % problem)
+        return with_retry_advice(unreadable_text("a job list", problem))
 
     async def _load_job(self, job_id, generation):
         # The job and its history come from separate requests. When the job changes
@@ -521,29 +522,26 @@ class Console(CreateMixin, CancelMixin):
                 return None
             problem = jobmodel.job_problem(reply.body)
             if problem is not None:
-                return with_retry_advice("The jobs API sent job %d in a form the console cannot read: %s." % (
-                    job_id, problem))
+                return with_retry_advice(unreadable_text("job %d in a form" % job_id, problem))
             history = []
             history_error = None
             for page in range(10):
                 part = await send("GET", api.history_url(self.base, job_id, page * 100, 100), self.skew)
                 if api.is_unreachable(part.status):
                     return self._unreachable_text(part)
-                if not part.ok:
-                    if part.status >= 500:
-                        history_error = "The jobs API failed with status %d when asked for this job's history." % (
-                            part.status)
-                    else:
-                        history_error = "The history could not be read: %s" % api.describe_error(
-                            part.status, part.body, job_id=job_id)
+                if not part.ok and part.status >= 500:
+                    history_error = server_error_text(part.status, "this job's history")
+                elif not part.ok:
+                    history_error = "The history could not be read: %s" % api.describe_error(
+                        part.status, part.body, job_id=job_id)
                 elif not isinstance(part.body, list):
-                    history_error = "The jobs API sent a history the console cannot read: it is not a list."
+                    history_error = unreadable_text("a history", "it is not a list")
                 else:
                     problem = jobmodel.history_problem(part.body)
                     if problem is not None:
-                        history_error = "The jobs API sent a history the console cannot read: %s." % problem
+                        history_error = unreadable_text("a history", problem)
                 if history_error is not None:
-                    # An empty history would mean the job never changed state: a false claim here.
+                    # An empty history would claim that the job never changed state.
                     history = None
                     break
                 history.extend(part.body)
@@ -627,10 +625,11 @@ class Console(CreateMixin, CancelMixin):
         hidden, so they cannot pass for the new view's jobs.
         """
         page = self.view["page"]
-        outdated = self.rows_view != self._view_key()
+        view_key = self._view_key()
+        outdated = self.rows_view != view_key
         unread = outdated and bool(self.failures)
         empty = len(self.rows) == 0
-        state = (self._view_key(), outdated, unread, empty, self.newer, bool(self.interval), self.has_more)
+        state = (view_key, outdated, unread, empty, self.newer, bool(self.interval), self.has_more)
         if state == self.list_state:
             # Every refresh ends here, and one that changed nothing must write nothing.
             return
@@ -816,7 +815,7 @@ class Console(CreateMixin, CancelMixin):
         job_id = self.view["job"]
         if job_id:
             self.set_view(job=None)
-            # The panel's Close button, which may have had the focus, is gone; the job's row takes it.
+            # The panel's Close button, which may have had the focus, is gone, so the job's row takes it.
             row = self.table.rows.get(job_id)
             if row is not None:
                 row.node("id").focus()
@@ -1042,6 +1041,16 @@ class Console(CreateMixin, CancelMixin):
                          "date." % (count, kind.upper(), self.times.short(self.rows_read_at)), True)
         else:
             self._notice("Exported %s as %s." % (count, kind.upper()), False)
+
+
+def server_error_text(status, subject):
+    """Return the sentence for a 5xx response to a request for subject, such as "the job list"."""
+    return "The jobs API failed with status %d when asked for %s." % (status, subject)
+
+
+def unreadable_text(subject, problem):
+    """Return the sentence for a response the console cannot read: what was sent, and what is wrong with it."""
+    return "The jobs API sent %s the console cannot read: %s." % (subject, problem)
 
 
 def with_retry_advice(fact):

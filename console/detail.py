@@ -18,13 +18,13 @@ class DetailView:
         self.patch = Patcher()
         self.job = None
         self.history = []
-        # Why the history is not shown, or None when it is: set when the API did not send it.
+        # Reason the history is not shown, set when the API did not send it. None while it is shown.
         self.history_error = None
         self.history_signature = None
         self.timeline_signature = None
         self.announced = None
-        # During an outage, the instant of the last successful read: the current state's
-        # duration stops there, since the job may have changed since.
+        # Instant of the last successful read during an outage. The current state's duration
+        # stops there, because the job may have changed after it.
         self.read_until = None
         self.panel = by_id("detail")
         self.error = by_id("detail-error")
@@ -65,7 +65,7 @@ class DetailView:
     def render(self, job, history, history_error=None):
         """Show a job and its history (both as the API returned them).
 
-        history is None when the API did not send it; history_error then gives the reason,
+        history is None when the API did not send it. history_error then gives the reason,
         and nothing that needs the history (attempts, timeline) is shown.
         """
         if history is None and history_error is None:
@@ -123,7 +123,7 @@ class DetailView:
         self.announced = key
 
     def set_read_until(self, epoch):
-        """Stop the current state's duration at epoch (None: count on with the clock)."""
+        """Stop the current state's duration at epoch, or let it follow the clock when epoch is None."""
         if epoch != self.read_until:
             self.read_until = epoch
             self.update_times()
@@ -133,7 +133,7 @@ class DetailView:
         if job is None:
             return
         now = self.times.now()
-        # What the panel says about the current state holds only up to the last read.
+        # The panel's facts about the current state are true only up to the last read.
         state_now = now if self.read_until is None else min(now, self.read_until)
         patch = self.patch
         for key, field in (("created", "created_at"), ("status-at", "status_at")):
@@ -193,7 +193,7 @@ class DetailView:
             message_cell.textContent = row.get("message") or ""
             tr.append(status_cell, time_cell, message_cell)
             tbody.append(tr)
-        by_id("history-empty").hidden = len(rows) > 0
+        empty.hidden = len(rows) > 0
 
     def _render_timeline(self, job, history, now):
         """Draw the job's state periods up to now. Called every second, it redraws only when a text changed."""
