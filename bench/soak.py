@@ -41,8 +41,8 @@ collections and records the figures below. The collections are MicroPython's
 Targets: JS heap and wasm memory within 5 % of the start, listeners constant.
 Part of the JS heap is code that V8 compiles as functions get hot, and it
 grows over the first few thousand cycles, then levels off. ``--js-flags
-"--no-opt --no-maglev --no-sparkplug"`` turns those compilers off, as a
-control run that leaves the page's own objects.
+"--no-opt --no-maglev --no-sparkplug"`` turns those compilers off: a
+control run whose heap growth is that of the page's own objects.
 The run stops early at --max-seconds (default 540) and prints that it did.
 """
 

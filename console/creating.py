@@ -217,7 +217,7 @@ class CreateMixin:
             submit.disabled = False
             self._sync_create_mode()
             if str(js.document.activeElement.tagName) == "BODY":
-                # Disabling the button while it sent dropped its focus; it gets it back.
+                # Disabling the button during the request dropped its focus, so the button takes it back.
                 submit.focus()
 
     async def _submit_job(self):

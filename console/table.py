@@ -36,9 +36,9 @@ TEMPLATE_VALUES = {
 # Kinds of write in a batch for _fill_row.
 TEXT, ATTR, FLAG, PROP = 0, 1, 2, 3
 
-# All the writes of a new row in one call: each of about 20 writes made from Python
-# would cross the FFI on its own, and writing a page of new rows is most of a first render.
-# ops is JSON: [[path, kind, name, value], ...], a path as in PARTS.
+# Makes all the writes of a new row in one call. Each of its 20 or so writes, made from
+# Python, would cross the FFI on its own, and writing new rows is most of a first render.
+# ops is JSON, [[path, kind, name, value], ...], with each path as in PARTS.
 _fill_row = js.Function.new(
     "tr", "ops",
     "for (const [path, kind, name, value] of JSON.parse(ops)) {"
@@ -317,7 +317,7 @@ class JobTable:
             self._time_rows([row], self.times.now())
 
     def show_waiting(self, text):
-        """Say in the table why no rows are shown yet; rows, once drawn, replace the text."""
+        """Show in the table why no rows are shown yet. Rows, once drawn, replace the text."""
         if self.placeholder is None:
             return
         cell = self.placeholder.firstElementChild

@@ -68,7 +68,7 @@ def test_unread_history_claims_nothing(console, stack):
     expect(console.history_empty).to_be_hidden()
 
 
-def test_message_lines_kept_in_the_panel(console, stack):
+def test_panel_keeps_message_lines(console, stack):
     job = stack.api.create_far_future("first line\nsecond line")
     console.open_job(job["job_id"])
     expect(console.detail_message).to_be_visible()
